@@ -12,7 +12,7 @@ import (
 func TestMintClaims(t *testing.T) {
 	f := newFixture(t, "ES256")
 	tok := f.mint(t, token.Request{Subject: "alice",
-		Scopes: []string{"read:users!user=alice", "access:servers!server=alice/", "read:users!user=alice"},
+		Scopes:   []string{"read:users!user=alice", "access:servers!server=alice/", "read:users!user=alice"},
 		ClientID: "jupyterhub"})
 	c := tok.Claims
 	if c.Issuer != testIssuer || c.Subject != "alice" || c.Kind != token.KindUser {
