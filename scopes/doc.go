@@ -1,0 +1,12 @@
+// Package scopes implements JupyterHub's RBAC scope model for hubjwt: the scope
+// grammar, the scope tables of JupyterHub 3.0 and of the newest release, expansion,
+// reduction, the intersection of a token's scopes with its owner's, offline access
+// checks, and a static roles file that resolves the `inherit` scope without a hub.
+//
+// A Model holds one version's table plus custom scopes. Expand and Intersect work on
+// scope strings, and Compile turns an expanded list into a Set whose Allows method
+// checks one required scope against one resource without allocating.
+//
+// The package does no I/O except reading a roles file in LoadRoles. Resolving
+// `inherit` against a running hub's REST API belongs to the subpackage inherit.
+package scopes
