@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/spf13/cobra"
+
+	"github.com/hubjwt/hubjwt/scopes"
+	"github.com/hubjwt/hubjwt/token"
+)
+
+// verifyOptions are the flags of `hubjwt verify`.
+type verifyOptions struct {
+	jwks, issuer, audience, require, resource, version string
+	groups                                            []string
+	leeway                                            time.Duration
+}
+
+func newVerifyCmd() *cobra.Command {
+	var o verifyOptions
+	cmd := &cobra.Command{
+		Use:   "verify TOKEN --jwks URL|FILE --issuer ISS --audience AUD",
+		Short: "Verify a token offline and print its claims as JSON",
+		Long: "Verify a token offline against a JWK Set and print its claims as JSON.\n" +
+			"TOKEN - reads the token from standard input. Exit status 0 when the token is\n" +
+			"valid (and allows --require), 1 with one line on standard error otherwise.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			claims, err := runVerify(cmd.Context(), args[0], cmd.InOrStdin(), o)
+			if err != nil {
+				return exitCode(1, err)
+			}
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			return enc.Encode(claims)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.jwks, "jwks", "", "JWK Set `URL` (http, https) or file (required)")
+	f.StringVar(&o.issuer, "issuer", "", "expected iss (required)")
+	f.StringVar(&o.audience, "audience", "", "this service's audience, expected in aud (required)")
+	f.StringVar(&o.require, "require", "", "scope name the token must allow, such as read:users")
+	f.StringVar(&o.resource, "resource", "", "resource for --require: user=NAME, "+
+		"server=USER/NAME, group=G or service=S; none means unfiltered")
+	f.StringSliceVar(&o.groups, "groups", nil, "group membership USER=G1,G2, repeatable")
+	f.StringVar(&o.version, "jupyterhub-version", string(scopes.Latest),
+		"JupyterHub scope table: 3.0 or latest")
+	f.DurationVar(&o.leeway, "leeway", token.DefaultLeeway, "clock skew allowed for exp, nbf and iat")
+	return cmd
+}
+
+func runVerify(ctx context.Context, arg string, stdin io.Reader, o verifyOptions) (*token.Claims, error) {
+	for _, req := range [][2]string{{"jwks", o.jwks}, {"issuer", o.issuer}, {"audience", o.audience}} {
+		if req[1] == "" {
+			return nil, fmt.Errorf("--%s is missing", req[0])
+		}
+	}
+	raw, err := readToken(arg, stdin)
+	if err != nil {
+		return nil, err
+	}
+	keys, closeKeys, err := keySource(ctx, o.jwks)
+	if err != nil {
+		return nil, err
+	}
+	defer closeKeys()
+	v, err := token.NewVerifier(token.VerifierConfig{Issuer: o.issuer, Audience: o.audience,
+		Leeway: o.leeway}, keys)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := v.Verify(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	if o.require != "" {
+		if err := requireScope(claims, o); err != nil {
+			return nil, err
+		}
+	}
+	return claims, nil
+}
+
+// requireScope checks --require against the token's scopes with the same code
+// as `hubjwt scopes check`.
+func requireScope(claims *token.Claims, o verifyOptions) error {
+	v, err := scopes.ParseVersion(o.version)
+	if err != nil {
+		return err
+	}
+	m, err := scopes.NewModel(v, nil)
+	if err != nil {
+		return err
+	}
+	owner := scopes.Owner{Kind: scopes.OwnerKind(claims.Kind), Name: claims.Subject}
+	allowed, err := check(m, owner, claims.Scopes(), o.require, o.resource, o.groups)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		on := "unfiltered"
+		if o.resource != "" {
+			on = "on " + o.resource
+		}
+		return fmt.Errorf("%w: the token does not allow %s %s", token.ErrInsufficientScope,
+			o.require, on)
+	}
+	return nil
+}
+
+// readToken returns arg, or one line of stdin when arg is "-".
+func readToken(arg string, stdin io.Reader) (string, error) {
+	if arg != "-" {
+		return strings.TrimSpace(arg), nil
+	}
+	line, err := bufio.NewReaderSize(stdin, 64<<10).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the token from standard input: %w", err)
+	}
+	if line = strings.TrimSpace(line); line == "" {
+		return "", errors.New("standard input is empty: pipe the token in, or pass it as TOKEN")
+	}
+	return line, nil
+}
+
+// keySource opens --jwks: a URL is fetched and cached, anything else is a file.
+func keySource(ctx context.Context, loc string) (token.KeySource, func(), error) {
+	if strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://") {
+		fetchCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		r, err := token.NewRemoteKeys(fetchCtx, loc, token.RemoteOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return r, r.Close, nil
+	}
+	b, err := os.ReadFile(loc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read --jwks file: %w", err)
+	}
+	set, err := jwk.Parse(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse --jwks file %s: %w", loc, err)
+	}
+	s, err := token.NewStaticKeys(set)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() {}, nil
+}

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hubjwt/hubjwt/token"
+)
+
+// mintRequest is the body of POST /v1/tokens.
+type mintRequest struct {
+	Subject   string   `json:"subject"`
+	Kind      string   `json:"kind"`
+	Scopes    []string `json:"scopes"`
+	Audience  []string `json:"audience"`
+	ExpiresIn *int64   `json:"expires_in"`
+	ClientID  string   `json:"client_id"`
+}
+
+// tokenResponse is the RFC 6749 section 5.1 (and RFC 8693 section 2.2.1)
+// success response.
+type tokenResponse struct {
+	AccessToken     string `json:"access_token"`
+	TokenType       string `json:"token_type"`
+	ExpiresIn       int64  `json:"expires_in"`
+	Scope           string `json:"scope"`
+	IssuedTokenType string `json:"issued_token_type,omitempty"`
+	RefreshToken    string `json:"refresh_token,omitempty"`
+}
+
+const tokenTypeAccessToken = "urn:ietf:params:oauth:token-type:access_token"
+
+// handleMint mints a token for the admin (the hub or an operator).
+func (s *Server) handleMint(c echo.Context) error {
+	var req mintRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Subject == "" {
+		return badRequest("subject is missing: name the JupyterHub user or service")
+	}
+	ttl, err := s.requestedTTL(req.ExpiresIn)
+	if err != nil {
+		return err
+	}
+	kind := req.Kind
+	if kind == "" {
+		kind = token.KindUser
+	}
+	if kind != token.KindUser && kind != token.KindService {
+		return badRequest("kind %q is not valid: use %q or %q", kind, token.KindUser, token.KindService)
+	}
+	grant, err := s.grant(c, kind, req.Subject, req.Scopes)
+	if err != nil {
+		return err
+	}
+	clientID := req.ClientID
+	if clientID == "" {
+		clientID = "hubjwt-admin"
+	}
+	tok, err := s.deps.Minter.Mint(token.Request{
+		Subject: req.Subject, Kind: kind, Scopes: grant.Scopes, Audience: req.Audience,
+		TTL: ttl, ClientID: clientID, Inherit: grant.Inherit,
+	})
+	if err != nil {
+		return err
+	}
+	s.audit(c, "token minted", tok, "admin")
+	s.metrics.minted.WithLabelValues(kind, "admin").Inc()
+	return c.JSON(http.StatusOK, tokenResponse{
+		AccessToken:     tok.Raw,
+		TokenType:       "Bearer",
+		ExpiresIn:       int64(tok.Claims.ExpiresAt - tok.Claims.IssuedAt),
+		Scope:           tok.Claims.Scope,
+		IssuedTokenType: tokenTypeAccessToken,
+	})
+}
+
+// requestedTTL converts expires_in seconds, checking it against token.max_ttl.
+func (s *Server) requestedTTL(seconds *int64) (time.Duration, error) {
+	if seconds == nil {
+		return s.deps.Config.Token.DefaultTTL, nil
+	}
+	maxTTL := s.deps.Config.Token.MaxTTL
+	if *seconds <= 0 {
+		return 0, badRequest("expires_in %d is not valid: use a positive number of seconds", *seconds)
+	}
+	if *seconds > int64(maxTTL/time.Second) {
+		return 0, badRequest("expires_in %d is longer than token.max_ttl (%d s): ask for less",
+			*seconds, int64(maxTTL/time.Second))
+	}
+	return time.Duration(*seconds) * time.Second, nil
+}
+
+// grant applies the Granter, logging dropped scopes at info level.
+func (s *Server) grant(c echo.Context, kind, subject string, requested []string) (Grant, error) {
+	if s.deps.Granter == nil {
+		return Grant{Scopes: requested}, nil
+	}
+	g, err := s.deps.Granter.Grant(c.Request().Context(), kind, subject, requested)
+	if err != nil {
+		return Grant{}, err
+	}
+	if len(g.Dropped) > 0 {
+		s.log.Info("scopes dropped: the owner does not hold them", "sub", subject, "kind", kind,
+			"dropped", g.Dropped, "request_id", requestID(c))
+	}
+	return g, nil
+}
+
+// audit logs one structured event for a token issued. It never logs the token.
+func (s *Server) audit(c echo.Context, event string, tok *token.Token, grant string) {
+	s.log.Info(event, "sub", tok.Claims.Subject, "kind", tok.Claims.Kind,
+		"scope", tok.Claims.Scope, "jti", tok.Claims.ID, "kid", s.deps.Keys.ActiveKeyID(),
+		"aud", []string(tok.Claims.Audience), "grant", grant, "caller", c.Get(callerKey),
+		"remote", c.RealIP(), "request_id", requestID(c))
+}

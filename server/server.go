@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/hubjwt/hubjwt/config"
+	"github.com/hubjwt/hubjwt/jwks"
+	"github.com/hubjwt/hubjwt/token"
+)
+
+// Granter decides which scopes a token for an owner may carry: it resolves
+// `inherit` and drops what the owner does not hold. A nil Granter grants the
+// requested scopes unchanged.
+type Granter interface {
+	Grant(ctx context.Context, kind, subject string, requested []string) (Grant, error)
+}
+
+// Grant is the outcome of a Granter.
+type Grant struct {
+	Scopes  []string // the scopes the token carries
+	Dropped []string // requested scopes the owner does not hold
+	Inherit bool     // Scopes are the owner's resolved `inherit`
+}
+
+// ReadyCheck reports whether a dependency, such as a store, is reachable.
+type ReadyCheck struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Deps are the collaborators of the HTTP application.
+type Deps struct {
+	Config     config.Config
+	Keys       *jwks.Manager
+	Minter     *token.Minter
+	Granter    Granter
+	AdminToken string
+	Ready      []ReadyCheck
+	Logger     *slog.Logger
+	Now        func() time.Time
+}
+
+// Server is the configured echo application.
+type Server struct {
+	deps       Deps
+	echo       *echo.Echo
+	log        *slog.Logger
+	introspect *token.Verifier
+	metrics    *metrics
+	admin      adminAuth
+
+	metadata         metadata
+	jwksCacheControl string
+}
+
+// New builds the application and its routes.
+func New(d Deps) (*Server, error) {
+	if d.Keys == nil || d.Minter == nil {
+		return nil, errors.New("server: Keys and Minter are required")
+	}
+	if d.AdminToken == "" {
+		return nil, errors.New("server: the admin token is empty: set admin.token or let serve generate one")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{
+		deps: d, log: d.Logger, metrics: newMetrics(), admin: newAdminAuth(d.AdminToken),
+		metadata:         buildMetadata(d.Config.Issuer, d.Config.Signing.Algorithm),
+		jwksCacheControl: cacheControl(int(d.Config.JWKS.MaxAge / time.Second)),
+	}
+	v, err := token.NewVerifier(token.VerifierConfig{
+		Issuer: d.Config.Issuer, AnyAudience: true, Leeway: d.Config.Token.Leeway,
+		MaxLifetime: d.Config.Token.MaxTTL,
+	}, &managerKeys{m: d.Keys}, token.WithVerifierClock(d.Now))
+	if err != nil {
+		return nil, fmt.Errorf("server: introspection verifier: %w", err)
+	}
+	s.introspect = v
+	s.echo = s.build()
+	return s, nil
+}
+
+// Handler returns the application as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+func (s *Server) build() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(s.log)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: newRequestID,
+	}))
+	e.Use(s.accessLog)
+	e.Use(s.metrics.middleware)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("handler panicked", "err", err, "route", c.Path(),
+				"request_id", requestID(c), "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: fmt.Sprintf("%dB", s.deps.Config.HTTP.MaxBodyBytes),
+	}))
+
+	wellKnown := e.Group("/.well-known", cors("*"))
+	wellKnown.GET("/jwks.json", s.handleJWKS)
+	wellKnown.GET("/openid-configuration", s.handleMetadata)
+	wellKnown.GET("/oauth-authorization-server", s.handleMetadata)
+	wellKnown.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+
+	e.POST("/oauth2/introspect", s.handleIntrospect, s.requireAdmin)
+	e.POST("/v1/tokens", s.handleMint, s.requireAdmin)
+	e.GET("/v1/keys", s.handleKeysList, s.requireAdmin)
+	e.POST("/v1/keys/rotate", s.handleKeysRotate, s.requireAdmin)
+
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.metrics.handler())
+	return e
+}
+
+// managerKeys is a token.KeySource over the keys the manager publishes now.
+// It indexes each new JWK Set document once.
+type managerKeys struct {
+	m     *jwks.Manager
+	index atomic.Pointer[indexedDocument]
+}
+
+type indexedDocument struct {
+	doc  *jwks.Document
+	keys *token.StaticKeys
+}
+
+func (k *managerKeys) Key(ctx context.Context, kid string) (token.VerificationKey, error) {
+	doc := k.m.Document()
+	if doc == nil {
+		return token.VerificationKey{}, token.ErrKeySource
+	}
+	idx := k.index.Load()
+	if idx == nil || idx.doc != doc {
+		src, err := token.NewStaticKeys(doc.Set)
+		if err != nil {
+			return token.VerificationKey{}, err
+		}
+		idx = &indexedDocument{doc: doc, keys: src}
+		k.index.Store(idx)
+	}
+	return idx.keys.Key(ctx, kid)
+}
