@@ -102,4 +102,3 @@ func (a *adminClient) do(ctx context.Context, method, path string, body, out any
 	}
 	return nil
 }
-

@@ -21,8 +21,8 @@ import (
 // verifyOptions are the flags of `hubjwt verify`.
 type verifyOptions struct {
 	jwks, issuer, audience, require, resource, version string
-	groups                                            []string
-	leeway                                            time.Duration
+	groups                                             []string
+	leeway                                             time.Duration
 }
 
 func newVerifyCmd() *cobra.Command {
