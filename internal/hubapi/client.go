@@ -96,7 +96,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-func (c *Client) newRequest(ctx context.Context, r request, fullPath string) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, r request,
+	fullPath string) (*http.Request, error) {
 	var body io.Reader
 	if r.body != nil {
 		data, err := json.Marshal(r.body)

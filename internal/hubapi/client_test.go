@@ -20,11 +20,13 @@ var hubConfig = jhtest.Config{
 	Groups: map[string][]string{"team": {"bob", "carol"}},
 	Services: []jhtest.Service{
 		{Name: "reader", Roles: []string{"reader"}},
+		{Name: "filtered", Roles: []string{"filtered-tokens"}},
 	},
 	Roles: []jhtest.Role{
 		{Name: "team-lead", Scopes: []string{"read:users!group=team"}, Users: []string{"alice"}},
 		{Name: "team-member", Scopes: []string{"read:groups!group=team"}, Groups: []string{"team"}},
 		{Name: "reader", Scopes: []string{"read:users:name"}},
+		{Name: "filtered-tokens", Scopes: []string{"tokens!user=bob"}},
 	},
 }
 
@@ -69,6 +71,21 @@ func TestClientAgainstHub(t *testing.T) {
 			t.Fatalf("got error %v, want ErrForbidden", err)
 		}
 	})
+	t.Run("create token with filtered tokens scope", func(t *testing.T) {
+		// JupyterHub 3.0 checks a service's filtered tokens scope against the
+		// service rather than the user, so tokens!user=bob does not cover bob.
+		filtered := newClient(t, hub.APIURL(), hub.ServiceTokenOf("filtered"))
+		_, err := filtered.CreateToken(ctx, "bob", []string{"inherit"}, time.Minute, "")
+		if !errors.Is(err, hubapi.ErrForbidden) {
+			t.Fatalf("got error %v, want ErrForbidden", err)
+		}
+	})
+	t.Run("unknown user with read:users:name", func(t *testing.T) {
+		reader := newClient(t, hub.APIURL(), hub.ServiceTokenOf("reader"))
+		if _, err := reader.User(ctx, "nobody"); !errors.Is(err, hubapi.ErrNotFound) {
+			t.Errorf("got error %v, want ErrNotFound", err)
+		}
+	})
 	t.Run("models", func(t *testing.T) { testModels(t, c) })
 	t.Run("user without read roles", func(t *testing.T) {
 		reader := newClient(t, hub.APIURL(), hub.ServiceTokenOf("reader"))
@@ -93,7 +110,8 @@ func TestClientAgainstHub(t *testing.T) {
 			t.Errorf("Group: got error %v, want ErrNotFound", err)
 		}
 		var se *hubapi.StatusError
-		if !errors.As(err, &se) || se.Status != http.StatusNotFound || se.Path != "/hub/api/groups/no-group" {
+		wantPath := "/hub/api/groups/no-group"
+		if !errors.As(err, &se) || se.Status != http.StatusNotFound || se.Path != wantPath {
 			t.Errorf("got %#v, want a StatusError for 404 on /hub/api/groups/no-group", err)
 		}
 	})
@@ -257,7 +275,8 @@ func TestTransportFailures(t *testing.T) {
 		notWant error
 	}{
 		{name: "connection refused", url: "http://" + closed + "/hub/api", want: hubapi.ErrUnavailable},
-		{name: "timeout", url: slow.URL + "/hub/api", timeout: 200 * time.Millisecond, want: hubapi.ErrUnavailable},
+		{name: "timeout", url: slow.URL + "/hub/api", timeout: 200 * time.Millisecond,
+			want: hubapi.ErrUnavailable},
 		{name: "oversized body", url: huge.URL + "/hub/api", want: hubapi.ErrResponse},
 		{name: "cancelled", url: slow.URL + "/hub/api", ctx: cancelled, want: context.Canceled,
 			notWant: hubapi.ErrUnavailable},

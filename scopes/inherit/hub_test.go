@@ -33,7 +33,8 @@ func hubConfig() jhtest.Config {
 			}},
 			{Name: "team-member", Groups: []string{"team"}, Scopes: []string{"read:groups!group=team"}},
 			{Name: "operator", Groups: []string{"ops"}, Scopes: []string{"servers!group=ops", "read:hub"}},
-			{Name: "mixed", Users: []string{"erin"}, Scopes: []string{"read:users!user=bob", "read:users:name"}},
+			{Name: "mixed", Users: []string{"erin"},
+				Scopes: []string{"read:users!user=bob", "read:users:name"}},
 			{Name: "reporter", Scopes: []string{"read:users:activity", "list:users"}},
 		},
 	}

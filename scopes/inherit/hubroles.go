@@ -55,7 +55,8 @@ func (r *HubRoles) Resolve(ctx context.Context, o scopes.Owner) ([]string, error
 	}
 	expanded, err := r.model.Expand(raw, o)
 	if err != nil {
-		return nil, fmt.Errorf("inherit: resolve %s: expand the scopes of roles %v: %w", o, roleNames, err)
+		return nil, fmt.Errorf("inherit: resolve %s: expand the scopes of roles %v: %w",
+			o, roleNames, err)
 	}
 	return normalize(expanded), nil
 }
