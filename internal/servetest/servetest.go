@@ -91,7 +91,6 @@ func (p *Process) start() {
 	p.t.Helper()
 	args := append([]string{"serve"}, p.opts.Args...)
 	cmd := exec.Command(Binary(p.t), args...)
-	cmd.Dir = p.DataDir
 	cmd.Env = append(os.Environ(),
 		"HUBJWT_LISTEN="+p.Addr, "HUBJWT_ISSUER="+p.URL, "HUBJWT_DATA_DIR="+p.DataDir)
 	cmd.Env = append(cmd.Env, p.opts.Env...)
