@@ -1,12 +1,14 @@
 package config
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
 
-// FuzzParseFile feeds arbitrary YAML to the file walker and Load's decoding.
-// It must never panic, and every key it accepts must round-trip.
+// FuzzParseFile feeds arbitrary YAML to the file walker and Load's decoding
+// and validation. It must never panic, every key the walker keeps must be
+// known, and every value that parses must parse again from its printed form.
 func FuzzParseFile(f *testing.F) {
 	for _, seed := range []string{
 		"listen: 127.0.0.1:8090\n",
@@ -26,6 +28,10 @@ func FuzzParseFile(f *testing.F) {
 		layer, err := parseFile("fuzz.yaml", []byte(data))
 		if err != nil {
 			return
+		}
+		if _, err := load(layer, readEnviron([]string{}), nil); err != nil &&
+			!errors.Is(err, ErrInvalidValue) && !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("load: got %v, want nil or a FieldError", err)
 		}
 		for key, value := range layer.values {
 			fd, ok := lookupField(key)

@@ -30,9 +30,12 @@ func Load(opts Options) (Config, error) {
 			return Config{}, err
 		}
 	}
-	env := readEnviron(opts.Environ)
+	return load(file, readEnviron(opts.Environ), opts.Flags)
+}
 
-	v, sources, err := merge(file, env, opts.Flags)
+// load merges, decodes and validates the layers of one Load call.
+func load(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (Config, error) {
+	v, sources, err := merge(file, env, flags)
 	if err != nil {
 		return Config{}, err
 	}

@@ -36,6 +36,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.checkDurations()...)
 	errs = append(errs, c.checkLifetimes()...)
 	errs = append(errs, c.Redis.check()...)
+	add(checkHubURL(c.JupyterHub.APIURL))
 	add(c.checkInheritSource())
 	add(checkOneOf("scopes.jupyterhub_version", c.Scopes.JupyterHubVersion, JupyterHubVersions))
 	add(checkOneOf("log.level", c.Log.Level, []string{"debug", "info", "warn", "error"}))

@@ -43,6 +43,19 @@ func checkIssuer(issuer string) *FieldError {
 	return nil
 }
 
+// checkHubURL accepts an empty value (no hub) or an absolute http(s) URL.
+func checkHubURL(raw string) *FieldError {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("jupyterhub.api_url", raw, "not an absolute http or https URL",
+			"write the hub API base, such as http://127.0.0.1:8081/hub/api")
+	}
+	return nil
+}
+
 // check validates the Redis backend choice.
 func (r Redis) check() []error {
 	var errs []error
