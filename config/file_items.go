@@ -67,6 +67,7 @@ func (l *fileLayer) eachItem(key string, node *yaml.Node, decode func(string, *y
 				Fix: "write the item's fields as key: value lines", Err: ErrInvalidValue})
 			continue
 		}
+		l.sources[prefix] = l.at(item)
 		decode(prefix, item)
 	}
 }
@@ -94,6 +95,7 @@ func (l *fileLayer) decodeItem(prefix string, item *yaml.Node, known []itemField
 			continue
 		}
 		seen[f.name] = true
+		l.sources[name] = l.at(keyNode)
 		l.setItemField(name, f, valueNode)
 	}
 }

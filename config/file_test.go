@@ -84,3 +84,58 @@ func TestLoadFallbackSource(t *testing.T) {
 		t.Errorf("got %q, want no api token in it", err)
 	}
 }
+
+func TestLoadItemErrorSource(t *testing.T) {
+	const yaml = `clients:
+  - id: lab
+    type: public
+  - type: public
+  - id: batch
+    type: confidential
+    origins:
+      - https://a.example.org
+      - https://b.example.org/path
+`
+	cases := []struct {
+		key  string
+		want string
+	}{
+		{"clients[1].id", "line 4"},
+		{"clients[2].secret_file", "line 5"},
+		{"clients[2].origins[1]", "line 7"},
+	}
+	_, err := loadYAML(t, yaml)
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			fe := requireFieldError(t, err, tc.key, "", ErrInvalidValue)
+			if !strings.HasSuffix(fe.Source, tc.want) {
+				t.Errorf("source: got %q, want it to end in %q", fe.Source, tc.want)
+			}
+		})
+	}
+}
+
+func TestParentKey(t *testing.T) {
+	cases := []struct{ key, want string }{
+		{"clients[0].origins[1]", "clients[0].origins"},
+		{"clients[0].origins", "clients[0]"},
+		{"clients[0]", "clients"},
+		{"token.max_ttl", "token"},
+		{"listen", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			if got := parentKey(tc.key); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadDerivedSourceNamed(t *testing.T) {
+	_, err := Load(Options{Environ: []string{"JUPYTERHUB_API_URL=http://127.0.0.1:8081/hub/api"}})
+	fe := requireFieldError(t, err, "inherit.source", `"hub-token"`, ErrInvalidValue)
+	if !strings.Contains(fe.Source, "jupyterhub.api_url") {
+		t.Errorf("source: got %q, want it to name jupyterhub.api_url", fe.Source)
+	}
+}

@@ -39,12 +39,15 @@ func load(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (Config, error) 
 	if err != nil {
 		return Config{}, err
 	}
-	c, errs := decode(v)
+	errs := append(append([]error{}, file.errs...), env.errs...)
+	c, parseErrs := decode(v)
+	errs = append(errs, parseErrs...)
 	c.Clients, c.Scopes.Custom = file.clients, file.custom
-	errs = append(errs, file.errs...)
-	errs = append(errs, env.errs...)
 	if err := c.readEncryptionKeyFile(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Inherit.Source == "" && c.JupyterHub.APIURL != "" {
+		sources["inherit.source"] = "default, since jupyterhub.api_url is set"
 	}
 	c.resolveDerived()
 
@@ -174,6 +177,16 @@ func validationErrors(c Config, parseErrs []error) []error {
 	return errs
 }
 
+// parentKey strips the last part of a key: clients[0].origins[1] becomes
+// clients[0].origins, then clients[0], then clients, then "".
+func parentKey(key string) string {
+	i := strings.LastIndexAny(key, ".[")
+	if i < 0 {
+		return ""
+	}
+	return key[:i]
+}
+
 // unjoin splits an errors.Join result back into its parts.
 func unjoin(err error) []error {
 	if err == nil {
@@ -186,14 +199,16 @@ func unjoin(err error) []error {
 }
 
 // annotate adds the source of each key to its errors and hides secret values.
+// A list item field without a source of its own, such as a missing
+// clients[0].id, gets the source of the item.
 func annotate(errs []error, sources map[string]string) {
 	for _, err := range errs {
 		var fe *FieldError
 		if !errors.As(err, &fe) {
 			continue
 		}
-		if fe.Source == "" {
-			fe.Source = sources[fe.Key]
+		for key := fe.Key; fe.Source == "" && key != ""; key = parentKey(key) {
+			fe.Source = sources[key]
 		}
 		if f, ok := lookupField(fe.Key); ok && f.secret && fe.Value != "" {
 			fe.Value = redacted

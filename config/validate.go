@@ -148,7 +148,7 @@ func (c Config) checkInheritSource() *FieldError {
 	if c.JupyterHub.APIToken == "" {
 		return invalid("inherit.source", c.Inherit.Source, "needs jupyterhub.api_token",
 			"set jupyterhub.api_token (HUBJWT_JUPYTERHUB_API_TOKEN) to the hubjwt "+
-				"service's hub API token")
+				"service's hub API token, or set inherit.source to static")
 	}
 	return nil
 }
