@@ -30,6 +30,7 @@ type Hub struct {
 	userTokens    map[string]string
 	serviceTokens map[string]string
 	proc          *process
+	proxy         proxy // the running hub's proxy, zero before it is known
 }
 
 // Start writes a hub configuration for cfg into t.TempDir(), starts
@@ -115,7 +116,9 @@ func (h *Hub) run(t testing.TB, cfg Config) {
 		t.Fatal(err)
 	}
 	h.proc = proc
-	if err := h.waitReady(); err != nil {
+	err = h.waitReady()
+	h.proxy = h.readProxy()
+	if err != nil {
 		h.stop(t)
 		t.Fatalf("%v\nhub log:\n%s", err, h.logTail())
 	}
@@ -130,6 +133,16 @@ func (h *Hub) stop(t testing.TB) {
 		t.Errorf("%v\nhub log:\n%s", err, h.logTail())
 	}
 	h.proc = nil
+	if h.proxy.pid == 0 {
+		// The hub may have started its proxy without reaching ready.
+		h.proxy = h.readProxy()
+	}
+	if h.proxy.running() {
+		if err := h.proxy.stop(); err != nil {
+			t.Errorf("%v\nhub log:\n%s", err, h.logTail())
+		}
+	}
+	h.proxy = proxy{}
 	// The hub terminates whatever PID a leftover proxy pid file names, so
 	// no stale file may survive into the next start.
 	_ = os.Remove(h.proxyPIDPath())

@@ -94,7 +94,14 @@ func TestHub(t *testing.T) {
 		}
 	})
 	t.Run("stop", func(t *testing.T) {
+		px := h.proxy
+		if !px.running() {
+			t.Fatalf("got proxy %+v not running before Stop, want it found and running", px)
+		}
 		h.Stop(t)
+		if px.running() {
+			t.Errorf("got proxy pid %d still running after Stop, want it gone", px.pid)
+		}
 		resp, err := http.Get(h.APIURL())
 		if err == nil {
 			resp.Body.Close()

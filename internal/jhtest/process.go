@@ -19,8 +19,8 @@ const (
 	logTailBytes = 16 << 10
 )
 
-// process is a jupyterhub process and the process group it leads. The proxy
-// the hub starts joins that group.
+// process is a jupyterhub process and the process group it leads. The
+// proxy is not in that group (see proxy).
 type process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd.Wait returns
