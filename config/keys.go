@@ -52,8 +52,9 @@ var fields = []field{
 		help: "admin API bearer `token`; empty: generated into data_dir/admin-token " +
 			"(a flag value is visible in the process list, prefer HUBJWT_ADMIN_TOKEN)",
 		ptr: func(c *Config) any { return &c.Admin.Token }},
-	{key: "redis.url", help: "Redis `URL` (redis://, rediss:// or unix://); empty: embedded bbolt store",
-		ptr: func(c *Config) any { return &c.Redis.URL }},
+	{key: "redis.url",
+		help: "Redis `URL` (redis://, rediss:// or unix://); empty: embedded bbolt store",
+		ptr:  func(c *Config) any { return &c.Redis.URL }},
 	{key: "redis.addrs", kind: kindList,
 		help: "Redis Cluster node or Sentinel `host:port` addresses, comma-separated",
 		ptr:  func(c *Config) any { return &c.Redis.Addrs }},

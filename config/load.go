@@ -61,7 +61,9 @@ func load(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (Config, error) 
 
 // merge layers defaults < file < environment < set flags in a fresh viper and
 // returns it with the source of each key that is not a default.
-func merge(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (*viper.Viper, map[string]string, error) {
+func merge(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (
+	*viper.Viper, map[string]string, error,
+) {
 	v := viper.New()
 	sources := map[string]string{}
 	def := defaults()

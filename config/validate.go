@@ -14,40 +14,65 @@ var Algorithms = []string{"ES256", "EdDSA", "RS256", "PS256"}
 // JupyterHubVersions lists the supported values of scopes.jupyterhub_version.
 var JupyterHubVersions = []string{"3.0", "latest"}
 
+// LogLevels and LogFormats list the supported values of log.level and log.format.
+var (
+	LogLevels  = []string{"debug", "info", "warn", "error"}
+	LogFormats = []string{"text", "json"}
+)
+
 // Validate checks c and returns every problem found, joined with errors.Join.
 // Each is a *FieldError naming the key, the value and the fix. Validate reads
 // no files; Load checks keys.encryption_key_file.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(err *FieldError) {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	add(checkListen(c.Listen))
-	add(checkIssuer(c.Issuer))
-	if c.DataDir == "" {
-		add(invalid("data_dir", "", "empty", "set a directory, such as ./data"))
-	}
-	add(checkOneOf("signing.algorithm", c.Signing.Algorithm, Algorithms))
-	if c.Token.DefaultAudience == "" {
-		add(invalid("token.default_audience", "", "empty", "set an audience, such as jupyterhub"))
-	}
+	errs = append(errs, c.checkServer()...)
 	errs = append(errs, c.checkDurations()...)
 	errs = append(errs, c.checkLifetimes()...)
 	errs = append(errs, c.Redis.check()...)
-	add(checkHubURL(c.JupyterHub.APIURL))
-	add(c.checkInheritSource())
-	add(checkOneOf("scopes.jupyterhub_version", c.Scopes.JupyterHubVersion, JupyterHubVersions))
-	add(checkOneOf("log.level", c.Log.Level, []string{"debug", "info", "warn", "error"}))
-	add(checkOneOf("log.format", c.Log.Format, []string{"text", "json"}))
-	if c.HTTP.MaxBodyBytes <= 0 {
-		add(invalid("http.max_body_bytes", formatInt(c.HTTP.MaxBodyBytes), "not positive",
-			"set a size in bytes, such as 65536"))
-	}
+	errs = append(errs, collect(checkHubURL(c.JupyterHub.APIURL), c.checkInheritSource())...)
+	errs = append(errs, c.checkChoices()...)
 	errs = append(errs, checkClients(c.Clients)...)
 	errs = append(errs, checkCustomScopes(c.Scopes.Custom)...)
 	return errors.Join(errs...)
+}
+
+// checkServer checks the keys every deployment sets: listen, issuer, data_dir,
+// the default audience and the body limit.
+func (c Config) checkServer() []error {
+	var errs []*FieldError
+	if c.DataDir == "" {
+		errs = append(errs, invalid("data_dir", "", "empty", "set a directory, such as ./data"))
+	}
+	if c.Token.DefaultAudience == "" {
+		errs = append(errs, invalid("token.default_audience", "", "empty",
+			"set an audience, such as jupyterhub"))
+	}
+	if c.HTTP.MaxBodyBytes <= 0 {
+		errs = append(errs, invalid("http.max_body_bytes", formatInt(c.HTTP.MaxBodyBytes),
+			"not positive", "set a size in bytes, such as 65536"))
+	}
+	return collect(append(errs, checkListen(c.Listen), checkIssuer(c.Issuer))...)
+}
+
+// checkChoices checks the keys that take one of a fixed set of values.
+func (c Config) checkChoices() []error {
+	return collect(
+		checkOneOf("signing.algorithm", c.Signing.Algorithm, Algorithms),
+		checkOneOf("scopes.jupyterhub_version", c.Scopes.JupyterHubVersion, JupyterHubVersions),
+		checkOneOf("log.level", c.Log.Level, LogLevels),
+		checkOneOf("log.format", c.Log.Format, LogFormats),
+	)
+}
+
+// collect returns the non-nil errors as a slice for errors.Join.
+func collect(errs ...*FieldError) []error {
+	var out []error
+	for _, err := range errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
 }
 
 // checkOneOf rejects a value outside allowed and suggests the exact spelling
