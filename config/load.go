@@ -46,7 +46,7 @@ func load(file *fileLayer, env *envLayer, flags *pflag.FlagSet) (Config, error) 
 	if err := c.readEncryptionKeyFile(); err != nil {
 		errs = append(errs, err)
 	}
-	if c.Inherit.Source == "" && c.JupyterHub.APIURL != "" {
+	if _, set := sources["inherit.source"]; !set && c.JupyterHub.APIURL != "" {
 		sources["inherit.source"] = "default, since jupyterhub.api_url is set"
 	}
 	c.resolveDerived()
