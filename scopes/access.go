@@ -26,8 +26,8 @@ func (a ServerAccess) Scopes() []string {
 // owner's `!user=` filter for a `!server=` access scope, or through a `!group=`
 // filter on one of ownerGroups, the groups of the server's owner. JupyterHub's
 // HubAuth, which single-user servers use, has no group membership, so it denies a
-// token that holds only a group filter; with ownerGroups given, hubjwt grants it as
-// the hub itself would. A malformed access scope opens nothing.
+// token that holds only a group filter. Given ownerGroups, hubjwt grants it, as the
+// hub itself would. A malformed access scope opens nothing.
 func (a ServerAccess) Allows(s *Set, ownerGroups []string) bool {
 	for _, raw := range a.Scopes() {
 		sc, err := parseSyntax(raw)

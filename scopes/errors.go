@@ -32,7 +32,7 @@ var (
 // wraps ErrScopeSyntax, ErrUnknownScope or ErrNotExpanded.
 type ScopeError struct {
 	Scope  string // the scope string as given
-	Reason string // why it was rejected and what to write instead
+	Reason string // the cause of the rejection and what to write instead
 	Err    error  // the sentinel
 }
 

@@ -13,10 +13,10 @@ const (
 
 // Expand returns the expanded, reduced scopes, sorted. Every scope brings its
 // transitive subscopes with the same filter. `self` and the bare filters `!user`
-// and `!service` resolve against owner, and are dropped when they cannot be: `self`
-// and `!user` for a service or no owner, `!service` for a user or no owner, and
-// `!server` always, because only a token issued to a single-user server through
-// OAuth has a server to refer to. Nothing is ever widened. `inherit` stays in the
+// and `!service` resolve against owner. They are dropped, never widened, when they
+// cannot resolve: `self` and `!user` for a service or no owner, and `!service` for
+// a user or no owner. `!server` is always dropped, because only a token issued to a
+// single-user server through OAuth has a server to refer to. `inherit` stays in the
 // result as a marker, since it resolves at mint time (see Resolver). An unfiltered
 // copy of a scope removes its filtered copies.
 func (m *Model) Expand(scopes []string, owner Owner) ([]string, error) {

@@ -2,6 +2,8 @@ package scopes
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +36,44 @@ func FuzzParse(f *testing.F) {
 		}
 		if checked, err := m.Parse(in); err == nil && checked != sc {
 			t.Fatalf("Model.Parse(%q): got %+v, want %+v", in, checked, sc)
+		}
+	})
+}
+
+// FuzzExpand checks properties of expansion on space-separated scope lists:
+// expanding twice changes nothing, and a list intersected with itself is its
+// expansion without `inherit`.
+func FuzzExpand(f *testing.F) {
+	for _, seed := range []string{
+		"self read:users!user", "servers!server=bob/nb read:users!group=team",
+		"inherit read:hub", "shares!server=a/b users!user=x list:users", "admin:users",
+	} {
+		f.Add(seed, true)
+	}
+	models := map[bool]*Model{}
+	for latest, v := range map[bool]Version{true: Latest, false: V30} {
+		m, err := NewModel(v, nil)
+		if err != nil {
+			f.Fatal(err)
+		}
+		models[latest] = m
+	}
+	f.Fuzz(func(t *testing.T, list string, latest bool) {
+		m, in, owner := models[latest], strings.Fields(list), User("alice")
+		once, err := m.Expand(in, owner)
+		if err != nil {
+			return
+		}
+		twice, err := m.Expand(once, owner)
+		if err != nil || !slices.Equal(once, twice) {
+			t.Fatalf("Expand twice: got %q, %v, want %q", twice, err, once)
+		}
+		kept, _, err := m.Intersect(in, in, owner, nil)
+		want := slices.DeleteFunc(slices.Clone(once), func(s string) bool {
+			return s == "inherit"
+		})
+		if err != nil || !slices.Equal(kept, want) && !(len(kept) == 0 && len(want) == 0) {
+			t.Fatalf("Intersect with itself: got %q, %v, want %q", kept, err, want)
 		}
 	})
 }

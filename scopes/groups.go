@@ -1,8 +1,8 @@
 package scopes
 
 // GroupLookup returns the groups a user belongs to. known is false when the lookup
-// has no membership information for the user; a filter that would need it is then
-// not resolved, so results can only be smaller, never wider.
+// has no membership information for the user. A filter that needs it is then left
+// unresolved, so results can only be smaller, never wider.
 type GroupLookup interface {
 	GroupsOf(user string) (groups []string, known bool)
 }
@@ -19,7 +19,7 @@ func (g Groups) GroupsOf(user string) ([]string, bool) {
 
 var _ GroupLookup = Groups(nil)
 
-// memberOfAny reports whether the lookup knows user to be in one of groups.
+// memberOfAny reports whether the lookup lists user as a member of one of groups.
 func memberOfAny(user string, groups map[string]struct{}, g GroupLookup) bool {
 	if g == nil || len(groups) == 0 {
 		return false

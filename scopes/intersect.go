@@ -9,10 +9,10 @@ import (
 // the owner's, both expanded with o first. Per scope name held on both sides:
 //
 //   - an unfiltered side keeps the other side's filters;
-//   - two filtered sides keep the values common to both, per filter kind, and also a
-//     server whose owner the other side holds as a user, a server whose owner is in
-//     one of the other side's groups, and a user who is in one of the other side's
-//     groups; group membership comes from g and is used only where g knows the user;
+//   - two filtered sides keep the values common to both, per filter kind. They also
+//     keep a server whose owner the other side holds as a user or as a member of one
+//     of its groups, and a user who is in one of the other side's groups. Membership
+//     comes from g, and only for users that g lists;
 //   - a group survives only when both sides hold that same group, because a group is
 //     never replaced by its members.
 //

@@ -196,26 +196,47 @@ func TestCustomScopesInvalid(t *testing.T) {
 	cases := []struct {
 		name   string
 		custom []Custom
+		reason string
 	}{
-		{"no prefix", []Custom{{Name: "grades", Description: "d"}}},
-		{"upper case", []Custom{{Name: "custom:Grades", Description: "d"}}},
-		{"too short", []Custom{{Name: "custom:a", Description: "d"}}},
-		{"trailing dash", []Custom{{Name: "custom:grades-", Description: "d"}}},
-		{"no description", []Custom{{Name: "custom:grades"}}},
-		{"twice", []Custom{{Name: "custom:ab", Description: "d"},
-			{Name: "custom:ab", Description: "d"}}},
-		{"builtin subscope", []Custom{{Name: "custom:ab", Description: "d",
-			Subscopes: []string{"read:users"}}}},
-		{"undeclared subscope", []Custom{{Name: "custom:ab", Description: "d",
-			Subscopes: []string{"custom:cd"}}}},
-		{"filtered subscope", []Custom{{Name: "custom:ab", Description: "d"},
-			{Name: "custom:cd", Description: "d", Subscopes: []string{"custom:ab!user=x"}}}},
+		{"no prefix", []Custom{{Name: "grades", Description: "d"}}, "must match"},
+		{"upper case", []Custom{{Name: "custom:Grades", Description: "d"}}, "must match"},
+		{"too short", []Custom{{Name: "custom:ab", Description: "d"}}, "must match"},
+		{"trailing dash", []Custom{{Name: "custom:grades-", Description: "d"}}, "must match"},
+		{"no description", []Custom{{Name: "custom:grades"}}, "description is required"},
+		{"twice", []Custom{{Name: "custom:abc", Description: "d"},
+			{Name: "custom:abc", Description: "d"}}, "declared twice"},
+		{"builtin subscope", []Custom{{Name: "custom:abc", Description: "d",
+			Subscopes: []string{"read:users"}}}, "not a custom scope"},
+		{"undeclared subscope", []Custom{{Name: "custom:abc", Description: "d",
+			Subscopes: []string{"custom:cde"}}}, "not a custom scope"},
+		{"filtered subscope", []Custom{{Name: "custom:abc", Description: "d"},
+			{Name: "custom:cde", Description: "d", Subscopes: []string{"custom:abc!user=x"}}},
+			"not a custom scope"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := NewModel(Latest, c.custom); !errors.Is(err, ErrCustomScope) {
-				t.Errorf("got %v, want ErrCustomScope", err)
+			_, err := NewModel(Latest, c.custom)
+			if !errors.Is(err, ErrCustomScope) {
+				t.Fatalf("got %v, want ErrCustomScope", err)
+			}
+			if !strings.Contains(err.Error(), c.reason) {
+				t.Errorf("message: got %q, want it to contain %q", err, c.reason)
 			}
 		})
 	}
+}
+
+func TestCustomScopesCycle(t *testing.T) {
+	m, err := NewModel(Latest, []Custom{
+		{Name: "custom:abc", Description: "a", Subscopes: []string{"custom:cde"}},
+		{Name: "custom:cde", Description: "c", Subscopes: []string{"custom:abc"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Expand([]string{"custom:abc"}, Owner{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkList(t, "expand cycle", got, []string{"custom:abc", "custom:cde"})
 }

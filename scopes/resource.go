@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// Resource is what a request acts on, for Set.Allows. The zero Resource is no
-// resource, for which only an unfiltered scope grants access.
+// Resource is the user, server, group or service a request acts on, for
+// Set.Allows. The zero Resource is no resource, which only an unfiltered scope
+// grants.
 type Resource struct {
 	Kind    Kind
 	User    string // the user, or the owner of the server

@@ -9,7 +9,7 @@ type Set struct {
 	grants map[string]*grant
 }
 
-// grant is what one scope name is held for.
+// grant is the parsed filters of one scope name in a Set.
 type grant struct {
 	all      bool
 	users    map[string]struct{}

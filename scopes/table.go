@@ -14,7 +14,7 @@ import (
 //go:embed tables/v3.0.json tables/latest.json
 var tableFiles embed.FS
 
-// serverRule is how a `!server=` filter expands.
+// serverRule is the expansion rule of a `!server=` filter.
 type serverRule string
 
 const (
