@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/hubjwt/hubjwt/scopes"
+	"github.com/hubjwt/hubjwt/scopes/inherit"
 	"github.com/hubjwt/hubjwt/token"
 )
 
@@ -76,6 +79,19 @@ func errorFor(err error) *oauthError {
 	case errors.Is(err, token.ErrTTLTooLong), errors.Is(err, token.ErrInvalidRequest):
 		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidRequest,
 			Description: err.Error(), cause: err}
+	case errors.Is(err, scopes.ErrScopeSyntax), errors.Is(err, scopes.ErrUnknownScope),
+		errors.Is(err, scopes.ErrNotExpanded), errors.Is(err, scopes.ErrOwner):
+		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidScope,
+			Description: oneLine(err), cause: err}
+	case errors.Is(err, inherit.ErrNotFound):
+		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidRequest,
+			Description: oneLine(err) + ": create the user or service in JupyterHub first",
+			cause: err}
+	case errors.Is(err, inherit.ErrUnavailable), errors.Is(err, inherit.ErrPermission),
+		errors.Is(err, inherit.ErrUnsupported), errors.Is(err, inherit.ErrRoleUndefined):
+		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
+			Description: "cannot resolve the owner's current scopes: " + oneLine(err),
+			RetryAfter: 5, cause: err}
 	}
 	return &oauthError{Status: http.StatusInternalServerError, Code: codeServerError,
 		Description: "internal error; the server log has the details", cause: err}
@@ -131,3 +147,6 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		_ = c.JSON(oe.Status, oe)
 	}
 }
+
+// oneLine folds the lines of a joined error into one.
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

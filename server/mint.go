@@ -41,6 +41,9 @@ func (s *Server) handleMint(c echo.Context) error {
 	if req.Subject == "" {
 		return badRequest("subject is missing: name the JupyterHub user or service")
 	}
+	if err := token.ValidateSubject(req.Subject); err != nil {
+		return err
+	}
 	ttl, err := s.requestedTTL(req.ExpiresIn)
 	if err != nil {
 		return err
@@ -95,13 +98,13 @@ func (s *Server) requestedTTL(seconds *int64) (time.Duration, error) {
 }
 
 // grant applies the Granter, logging dropped scopes at info level.
-func (s *Server) grant(c echo.Context, kind, subject string, requested []string) (Grant, error) {
+func (s *Server) grant(c echo.Context, kind, subject string, requested []string) (token.Grant, error) {
 	if s.deps.Granter == nil {
-		return Grant{Scopes: requested}, nil
+		return token.Grant{Scopes: requested}, nil
 	}
 	g, err := s.deps.Granter.Grant(c.Request().Context(), kind, subject, requested)
 	if err != nil {
-		return Grant{}, err
+		return token.Grant{}, err
 	}
 	if len(g.Dropped) > 0 {
 		s.log.Info("scopes dropped: the owner does not hold them", "sub", subject, "kind", kind,

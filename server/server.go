@@ -21,14 +21,7 @@ import (
 // `inherit` and drops what the owner does not hold. A nil Granter grants the
 // requested scopes unchanged.
 type Granter interface {
-	Grant(ctx context.Context, kind, subject string, requested []string) (Grant, error)
-}
-
-// Grant is the outcome of a Granter.
-type Grant struct {
-	Scopes  []string // the scopes the token carries
-	Dropped []string // requested scopes the owner does not hold
-	Inherit bool     // Scopes are the owner's resolved `inherit`
+	Grant(ctx context.Context, kind, subject string, requested []string) (token.Grant, error)
 }
 
 // ReadyCheck reports whether a dependency, such as a store, is reachable.

@@ -135,6 +135,11 @@ func (m *Minter) claims(req Request) (Claims, error) {
 	}, nil
 }
 
+// ValidateSubject returns an error wrapping ErrInvalidRequest when name cannot
+// be a token subject: empty, longer than 255 bytes, or with spaces or control
+// characters.
+func ValidateSubject(name string) error { return checkName("subject", name) }
+
 // checkName rejects empty, overlong and control-character values of field.
 func checkName(field, v string) error {
 	switch {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,9 +66,21 @@ func newMintCmd() *cobra.Command {
 			return err
 		default:
 			defer closeStore()
+			granter, err := newGranter(cfg, grantOptions{})
+			if err != nil {
+				return err
+			}
+			grant, err := granter.Grant(cmd.Context(), *kind, *subject, *scopeList)
+			if err != nil {
+				return err
+			}
+			if len(grant.Dropped) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "hubjwt: %s does not hold, so the token lacks: %s\n",
+					*subject, strings.Join(grant.Dropped, " "))
+			}
 			tok, err := newMinter(cfg, keys).Mint(token.Request{
-				Subject: *subject, Kind: *kind, Scopes: *scopeList, Audience: *audience,
-				TTL: *ttl, ClientID: "hubjwt-cli",
+				Subject: *subject, Kind: *kind, Scopes: grant.Scopes, Audience: *audience,
+				TTL: *ttl, ClientID: "hubjwt-cli", Inherit: grant.Inherit,
 			})
 			if err != nil {
 				return err

@@ -77,10 +77,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	granter, err := newGranter(cfg, grantOptions{})
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Deps{
 		Config:     cfg,
 		Keys:       keys,
 		Minter:     newMinter(cfg, keys),
+		Granter:    granter,
 		AdminToken: admin,
 		Logger:     log,
 		Ready:      []server.ReadyCheck{{Name: "store", Check: boltReady(db)}},

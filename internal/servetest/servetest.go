@@ -143,6 +143,26 @@ func (p *Process) Restart() {
 	p.start()
 }
 
+// WaitForLog waits up to 5 s for the process output to contain every one of
+// parts and reports whether it did. Output reaches the buffer through a pipe,
+// a moment after the request that caused it has been answered.
+func (p *Process) WaitForLog(parts ...string) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		logs, all := p.logs.String(), true
+		for _, part := range parts {
+			all = all && strings.Contains(logs, part)
+		}
+		if all {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Logs returns everything the process wrote to stdout and stderr.
 func (p *Process) Logs() string { return p.logs.String() }
 

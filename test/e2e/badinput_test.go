@@ -78,7 +78,9 @@ func TestBadHTTPInput(t *testing.T) {
 		t.Fatalf("healthz after bad input: got %d, want 200", status)
 	}
 	mint(t, p, map[string]any{"subject": "alice"})
-	if strings.Contains(p.Logs(), p.AdminToken()) || strings.Contains(p.Logs(), "Bearer nope") {
+	admin = p.AdminToken()
+	p.Stop() // flush the process output before reading it
+	if strings.Contains(p.Logs(), admin) || strings.Contains(p.Logs(), "Bearer nope") {
 		t.Error("the log contains a credential")
 	}
 	if strings.Contains(p.Logs(), "level=ERROR") {

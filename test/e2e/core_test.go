@@ -225,7 +225,9 @@ func TestDataDirFileModes(t *testing.T) {
 			t.Errorf("%s mode: got %o, want 600", name, mode)
 		}
 	}
-	if strings.Contains(p.Logs(), p.AdminToken()) {
+	admin := p.AdminToken()
+	p.Stop() // flush the process output before reading it
+	if strings.Contains(p.Logs(), admin) {
 		t.Error("the log contains the admin token")
 	}
 }
