@@ -86,12 +86,12 @@ func errorFor(err error) *oauthError {
 	case errors.Is(err, inherit.ErrNotFound):
 		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidRequest,
 			Description: oneLine(err) + ": create the user or service in JupyterHub first",
-			cause: err}
+			cause:       err}
 	case errors.Is(err, inherit.ErrUnavailable), errors.Is(err, inherit.ErrPermission),
 		errors.Is(err, inherit.ErrUnsupported), errors.Is(err, inherit.ErrRoleUndefined):
 		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
 			Description: "cannot resolve the owner's current scopes: " + oneLine(err),
-			RetryAfter: 5, cause: err}
+			RetryAfter:  5, cause: err}
 	}
 	return &oauthError{Status: http.StatusInternalServerError, Code: codeServerError,
 		Description: "internal error; the server log has the details", cause: err}
