@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
@@ -40,6 +41,7 @@ type Manager struct {
 type keySet struct {
 	keys    []*Key
 	active  *Key
+	signer  any // the active private key as a crypto key, exported once
 	alg     jwa.SignatureAlgorithm
 	doc     *Document
 	version uint64
@@ -189,6 +191,9 @@ func (m *Manager) installKeys(keys []*Key, version uint64) error {
 		}
 	}
 	ks.alg, _ = ParseAlgorithm(ks.active.Algorithm)
+	if err := jwk.Export(ks.active.Private, &ks.signer); err != nil {
+		return fmt.Errorf("jwks: export signing key %s: %w", ks.active.ID, err)
+	}
 	m.cur.Store(ks)
 	return nil
 }
@@ -236,7 +241,7 @@ func (m *Manager) Sign(payload []byte, typ string) ([]byte, error) {
 	if err := hdr.Set(jws.TypeKey, typ); err != nil {
 		return nil, fmt.Errorf("jwks: set typ header: %w", err)
 	}
-	out, err := jws.Sign(payload, jws.WithKey(cur.alg, cur.active.Private,
+	out, err := jws.Sign(payload, jws.WithKey(cur.alg, cur.signer,
 		jws.WithProtectedHeaders(hdr)))
 	if err != nil {
 		return nil, fmt.Errorf("jwks: sign with key %s: %w", cur.active.ID, err)
