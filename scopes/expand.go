@@ -27,12 +27,12 @@ func (m *Model) Expand(scopes []string, owner Owner) ([]string, error) {
 	return p.strings(), nil
 }
 
-func (m *Model) expand(scopes []string, owner Owner) (parsedScopes, error) {
+func (m *Model) expand(scopes []string, owner Owner) (*parsedScopes, error) {
 	if err := owner.validate(); err != nil {
 		return nil, err
 	}
 	var errs []error
-	p := parsedScopes{}
+	p := newParsed()
 	for _, s := range scopes {
 		sc, err := m.Parse(s)
 		if err != nil {
@@ -47,7 +47,7 @@ func (m *Model) expand(scopes []string, owner Owner) (parsedScopes, error) {
 	return p, nil
 }
 
-func (m *Model) expandOne(p parsedScopes, sc Scope, owner Owner) {
+func (m *Model) expandOne(p *parsedScopes, sc Scope, owner Owner) {
 	switch {
 	case sc.Name == scopeSelf:
 		if owner.Kind != OwnerUser {
@@ -83,7 +83,7 @@ func resolveBare(sc Scope, owner Owner) (Scope, bool) {
 
 // expandFiltered adds sc and its subscopes, each with sc's filter, applying the
 // version's rule for `!server=` filters.
-func (m *Model) expandFiltered(p parsedScopes, sc Scope) {
+func (m *Model) expandFiltered(p *parsedScopes, sc Scope) {
 	addOwnerName := false
 	for _, name := range m.closure[sc.Name] {
 		if sc.Kind == KindServer {

@@ -19,17 +19,18 @@ func (g Groups) GroupsOf(user string) ([]string, bool) {
 
 var _ GroupLookup = Groups(nil)
 
-// memberOfAny reports whether the lookup lists user as a member of one of groups.
-func memberOfAny(user string, groups map[string]struct{}, g GroupLookup) bool {
-	if g == nil || len(groups) == 0 {
+// memberOfAny reports whether the lookup lists user as a member of a group that p
+// holds the scope name for.
+func memberOfAny(user, name string, p *parsedScopes, g GroupLookup) bool {
+	if g == nil {
 		return false
 	}
-	userGroups, known := g.GroupsOf(user)
+	groups, known := g.GroupsOf(user)
 	if !known {
 		return false
 	}
-	for _, name := range userGroups {
-		if _, ok := groups[name]; ok {
+	for _, group := range groups {
+		if p.has(name, KindGroup, group) {
 			return true
 		}
 	}

@@ -2,7 +2,6 @@ package scopes
 
 import (
 	"sort"
-	"strings"
 )
 
 // Intersect returns what a token of owner o may hold: the token's scopes limited to
@@ -30,9 +29,9 @@ func (m *Model) Intersect(token, owner []string, o Owner, g GroupLookup) (
 	if err != nil {
 		return nil, nil, err
 	}
-	delete(op, scopeInherit)
-	_, inherit := tp[scopeInherit]
-	delete(tp, scopeInherit)
+	op.remove(scopeInherit)
+	inherit := tp.holdsAll(scopeInherit)
+	tp.remove(scopeInherit)
 	if inherit {
 		kept = op.strings()
 	} else {
@@ -41,55 +40,39 @@ func (m *Model) Intersect(token, owner []string, o Owner, g GroupLookup) (
 	return kept, difference(tp.strings(), kept), nil
 }
 
-func intersectParsed(a, b parsedScopes, g GroupLookup) parsedScopes {
-	out := parsedScopes{}
-	for name, fa := range a {
-		fb := b[name]
-		if fb == nil {
-			continue
-		}
-		switch {
-		case fa.all && fb.all:
+func intersectParsed(a, b *parsedScopes, g GroupLookup) *parsedScopes {
+	out := newParsed()
+	for name := range a.all {
+		if b.holdsAll(name) {
 			out.add(name, KindNone, "")
-		case fa.all:
-			copyFilters(out, name, fb)
-		case fb.all:
-			copyFilters(out, name, fa)
-		default:
-			intersectFilters(out, name, fa, fb, g)
-			intersectFilters(out, name, fb, fa, g)
 		}
 	}
+	keepFiltered(out, a, b, g)
+	keepFiltered(out, b, a, g)
 	return out
 }
 
-func copyFilters(out parsedScopes, name string, f *filterSet) {
-	for kind, values := range f.values {
-		for v := range values {
-			out.add(name, kind, v)
+// keepFiltered adds the filtered scopes of a that b also grants: b holds the name
+// unfiltered, or the same filter, or the owner of a server as a user or through a
+// group, or a group of a user. Called in both directions, it yields JupyterHub's
+// symmetric result.
+func keepFiltered(out, a, b *parsedScopes, g GroupLookup) {
+	for sc := range a.filtered {
+		if a.holdsAll(sc.Name) {
+			continue // reduced away: the unfiltered copy decides
 		}
-	}
-}
-
-// intersectFilters adds the values of a that b also grants: the same value, a
-// server under one of b's users or groups, or a user in one of b's groups. Called
-// in both directions, it yields JupyterHub's symmetric result.
-func intersectFilters(out parsedScopes, name string, a, b *filterSet, g GroupLookup) {
-	bGroups := b.values[KindGroup]
-	for kind, values := range a.values {
-		for v := range values {
-			keep := b.has(kind, v)
-			switch {
-			case keep:
-			case kind == KindServer:
-				user, _, _ := strings.Cut(v, "/")
-				keep = b.has(KindUser, user) || memberOfAny(user, bGroups, g)
-			case kind == KindUser:
-				keep = memberOfAny(v, bGroups, g)
+		keep := b.holdsAll(sc.Name) || b.has(sc.Name, sc.Kind, sc.Value)
+		if !keep {
+			switch sc.Kind {
+			case KindServer:
+				user, _ := splitServer(sc.Value)
+				keep = b.has(sc.Name, KindUser, user) || memberOfAny(user, sc.Name, b, g)
+			case KindUser:
+				keep = memberOfAny(sc.Value, sc.Name, b, g)
 			}
-			if keep {
-				out.add(name, kind, v)
-			}
+		}
+		if keep {
+			out.add(sc.Name, sc.Kind, sc.Value)
 		}
 	}
 }

@@ -5,56 +5,54 @@ import (
 	"strings"
 )
 
-// filterSet is the parsed form of every copy of one scope name: either held
-// unfiltered (all), or the union of its filter values per kind.
-type filterSet struct {
-	all    bool
-	values map[Kind]map[string]struct{}
+// parsedScopes is the parsed form of a scope list: the names held unfiltered, and
+// the filtered scopes. A name held unfiltered makes its filtered copies redundant,
+// so strings leaves them out, which is JupyterHub's reduction.
+type parsedScopes struct {
+	all      map[string]struct{}
+	filtered map[Scope]struct{} // resolved filters only: Bare is false
 }
 
-// parsedScopes maps a scope name to its filters. Adding an unfiltered copy
-// discards the filtered ones, which is JupyterHub's reduction.
-type parsedScopes map[string]*filterSet
+func newParsed() *parsedScopes {
+	return &parsedScopes{all: map[string]struct{}{}, filtered: map[Scope]struct{}{}}
+}
 
-func (p parsedScopes) add(name string, kind Kind, value string) {
-	f := p[name]
-	if f == nil {
-		f = &filterSet{}
-		p[name] = f
-	}
-	if f.all {
-		return
-	}
+func (p *parsedScopes) add(name string, kind Kind, value string) {
 	if kind == KindNone {
-		f.all, f.values = true, nil
+		p.all[name] = struct{}{}
 		return
 	}
-	if f.values == nil {
-		f.values = map[Kind]map[string]struct{}{}
-	}
-	if f.values[kind] == nil {
-		f.values[kind] = map[string]struct{}{}
-	}
-	f.values[kind][value] = struct{}{}
+	p.filtered[Scope{Name: name, Kind: kind, Value: value}] = struct{}{}
 }
 
-func (f *filterSet) has(kind Kind, value string) bool {
-	_, ok := f.values[kind][value]
+func (p *parsedScopes) holdsAll(name string) bool {
+	_, ok := p.all[name]
 	return ok
 }
 
-// strings returns the scopes in JupyterHub's syntax, sorted.
-func (p parsedScopes) strings() []string {
-	var out []string
-	for name, f := range p {
-		if f.all {
-			out = append(out, name)
-			continue
+func (p *parsedScopes) has(name string, kind Kind, value string) bool {
+	_, ok := p.filtered[Scope{Name: name, Kind: kind, Value: value}]
+	return ok
+}
+
+func (p *parsedScopes) remove(name string) {
+	delete(p.all, name)
+	for sc := range p.filtered {
+		if sc.Name == name {
+			delete(p.filtered, sc)
 		}
-		for kind, values := range f.values {
-			for v := range values {
-				out = append(out, Scope{Name: name, Kind: kind, Value: v}.String())
-			}
+	}
+}
+
+// strings returns the reduced scopes in JupyterHub's syntax, sorted.
+func (p *parsedScopes) strings() []string {
+	out := make([]string, 0, len(p.all)+len(p.filtered))
+	for name := range p.all {
+		out = append(out, name)
+	}
+	for sc := range p.filtered {
+		if !p.holdsAll(sc.Name) {
+			out = append(out, sc.String())
 		}
 	}
 	sort.Strings(out)

@@ -37,32 +37,46 @@ func (m *Model) Compile(scopes []string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{scopes: p.strings(), grants: make(map[string]*grant, len(p))}
-	for name, f := range p {
-		set.grants[name] = newGrant(f)
+	set := &Set{scopes: p.strings(), grants: map[string]*grant{}}
+	for name := range p.all {
+		set.grants[name] = &grant{all: true}
+	}
+	for sc := range p.filtered {
+		g := set.grants[sc.Name]
+		if g == nil {
+			g = &grant{}
+			set.grants[sc.Name] = g
+		}
+		if !g.all {
+			g.add(sc)
+		}
 	}
 	return set, nil
 }
 
-func newGrant(f *filterSet) *grant {
-	g := &grant{all: f.all}
-	if f.all {
-		return g
-	}
-	g.users = f.values[KindUser]
-	g.groups = f.values[KindGroup]
-	g.services = f.values[KindService]
-	for v := range f.values[KindServer] {
-		user, server := splitServer(v)
+func (g *grant) add(sc Scope) {
+	switch sc.Kind {
+	case KindUser:
+		g.users = addName(g.users, sc.Value)
+	case KindGroup:
+		g.groups = addName(g.groups, sc.Value)
+	case KindService:
+		g.services = addName(g.services, sc.Value)
+	case KindServer:
+		user, server := splitServer(sc.Value)
 		if g.servers == nil {
 			g.servers = map[string]map[string]struct{}{}
 		}
-		if g.servers[user] == nil {
-			g.servers[user] = map[string]struct{}{}
-		}
-		g.servers[user][server] = struct{}{}
+		g.servers[user] = addName(g.servers[user], server)
 	}
-	return g
+}
+
+func addName(set map[string]struct{}, name string) map[string]struct{} {
+	if set == nil {
+		set = map[string]struct{}{}
+	}
+	set[name] = struct{}{}
+	return set
 }
 
 func splitServer(v string) (user, server string) {
