@@ -14,9 +14,13 @@ type Source interface {
 
 // Run drives the source until ctx ends, then returns nil. After a source failure
 // it logs the error (once until the source recovers), waits RetryInterval and
-// resyncs fully. It also forgets expired entries every PruneInterval.
+// resyncs fully. It also forgets expired entries every PruneInterval and, with
+// the real clock, keeps the coarse clock that Check reads.
 func (m *Mirror) Run(ctx context.Context) error {
 	go m.pruneLoop(ctx)
+	if m.realClock {
+		go m.clockLoop(ctx)
+	}
 	failures := 0
 	for {
 		before := m.lastSync.Load()
@@ -50,6 +54,23 @@ func (m *Mirror) pruneLoop(ctx context.Context) {
 			return
 		case <-ticker.C:
 			m.Prune(m.cfg.Now())
+		}
+	}
+}
+
+// clockLoop refreshes the coarse clock until ctx ends, then clears it so Check
+// falls back to the real clock.
+func (m *Mirror) clockLoop(ctx context.Context) {
+	ticker := time.NewTicker(coarseTick)
+	defer ticker.Stop()
+	m.coarseNow.Store(time.Now().UnixNano())
+	for {
+		select {
+		case <-ctx.Done():
+			m.coarseNow.Store(0)
+			return
+		case now := <-ticker.C:
+			m.coarseNow.Store(now.UnixNano())
 		}
 	}
 }

@@ -64,7 +64,13 @@ func (s *Source) Sync(ctx context.Context, sink revocation.Sink) error {
 		if err != nil {
 			return err
 		}
-		if set.Generation != gen {
+		switch {
+		case set.Generation == gen:
+		case gen == "":
+			// The marker was created after the load, at first use or by a recovery
+			// that wrote its cut-off after the cursor, so continuing misses nothing.
+			gen = set.Generation
+		default:
 			sink.Apply(revocation.Update{Generation: set.Generation})
 			return fmt.Errorf("%w from %q to %q", errGenerationChanged, gen, set.Generation)
 		}
