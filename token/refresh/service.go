@@ -1,0 +1,127 @@
+package refresh
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Config holds the operator settings of refresh tokens.
+type Config struct {
+	// MaxLifetime is the absolute lifetime of a family, from its first token.
+	MaxLifetime time.Duration
+	// ReuseGrace is how long after a rotation the previous token returns the
+	// same successor instead of revoking the family. Zero disables it.
+	ReuseGrace time.Duration
+}
+
+// Grant describes the family a new refresh token starts.
+type Grant struct {
+	Subject  string
+	Kind     string
+	ClientID string
+	Scopes   []string
+	Audience []string
+}
+
+// Issued is a refresh token and the state of its family.
+type Issued struct {
+	Token  string // the opaque refresh token; never log it
+	Family Family
+	Result Result // for Redeem: Rotated or Retried
+}
+
+// Service issues and redeems refresh tokens in a Store. It is safe for
+// concurrent use when the Store is.
+type Service struct {
+	store Store
+	cfg   Config
+	now   func() time.Time
+}
+
+// NewService returns a Service over store; now may be nil for time.Now.
+func NewService(store Store, cfg Config, now func() time.Time) (*Service, error) {
+	if cfg.MaxLifetime <= 0 {
+		return nil, fmt.Errorf("refresh: max lifetime %s is not positive: set refresh.max_lifetime",
+			cfg.MaxLifetime)
+	}
+	if cfg.ReuseGrace < 0 {
+		return nil, fmt.Errorf("refresh: reuse grace %s is negative: set refresh.reuse_grace",
+			cfg.ReuseGrace)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, cfg: cfg, now: now}, nil
+}
+
+// Issue starts a family for g and returns its first token.
+func (s *Service) Issue(ctx context.Context, g Grant) (Issued, error) {
+	id, err := newFamilyID()
+	if err != nil {
+		return Issued{}, err
+	}
+	raw, err := newToken(id)
+	if err != nil {
+		return Issued{}, err
+	}
+	now := s.now()
+	f := Family{
+		ID: id, Subject: g.Subject, Kind: g.Kind, ClientID: g.ClientID,
+		Scopes: slices.Clone(g.Scopes), Audience: slices.Clone(g.Audience),
+		CreatedAt: now, ExpiresAt: now.Add(s.cfg.MaxLifetime), Current: Hash(raw),
+	}
+	if err := s.store.Create(ctx, f); err != nil {
+		return Issued{}, err
+	}
+	return Issued{Token: raw, Family: f}, nil
+}
+
+// Redeem rotates raw for clientID and returns its successor. Within the
+// grace window the previous token returns the successor issued before, with
+// Result Retried. Errors wrap ErrMalformed, ErrNotFound, ErrExpired,
+// ErrRevoked, ErrClientMismatch or ErrReused, or a store failure.
+func (s *Service) Redeem(ctx context.Context, raw, clientID string) (Issued, error) {
+	familyID, hash, err := parseToken(raw)
+	if err != nil {
+		return Issued{}, err
+	}
+	successor, err := newToken(familyID)
+	if err != nil {
+		return Issued{}, err
+	}
+	sealed, err := seal(raw, successor)
+	if err != nil {
+		return Issued{}, err
+	}
+	out, err := s.store.Redeem(ctx, Redemption{
+		FamilyID: familyID, Hash: hash, ClientID: clientID, Now: s.now(),
+		Grace: s.cfg.ReuseGrace, Next: Hash(successor), Sealed: sealed,
+	})
+	if err != nil {
+		return Issued{}, err
+	}
+	if out.Result == Retried {
+		successor, err = unseal(raw, out.Family.Successor)
+		if err != nil {
+			return Issued{}, err
+		}
+	}
+	return Issued{Token: successor, Family: out.Family, Result: out.Result}, nil
+}
+
+// RevokeToken revokes the family of raw, as RFC 7009 revocation of a
+// refresh token does.
+func (s *Service) RevokeToken(ctx context.Context, raw string) error {
+	familyID, _, err := parseToken(raw)
+	if err != nil {
+		return err
+	}
+	return s.store.Revoke(ctx, familyID)
+}
+
+// Purge deletes ended families from the store.
+func (s *Service) Purge(ctx context.Context) (int, error) {
+	return s.store.Purge(ctx, s.now())
+}
