@@ -19,3 +19,25 @@ var (
 	// ErrStoreLocked is returned when another process holds the embedded store.
 	ErrStoreLocked = errors.New("jwks: key store is locked by another process")
 )
+
+// Encryption at rest errors.
+var (
+	// ErrWrongEncryptionKey is returned when a stored private key was sealed
+	// with another keys.encryption_key than the configured one.
+	ErrWrongEncryptionKey = errors.New("jwks: private keys were encrypted with another key")
+	// ErrEncrypted is returned when a stored private key is encrypted and no
+	// keys.encryption_key is configured.
+	ErrEncrypted = errors.New("jwks: private keys are encrypted and no encryption key is set")
+	// ErrNotEncrypted is returned when a stored private key is plaintext and a
+	// keys.encryption_key is configured.
+	ErrNotEncrypted = errors.New("jwks: private keys are stored unencrypted")
+	// ErrWeakEncryptionKey is returned for a keys.encryption_key too short to
+	// be a random secret.
+	ErrWeakEncryptionKey = errors.New("jwks: encryption key is too short")
+	// ErrLockHeld is returned by Locker.Acquire when another process holds
+	// the lease.
+	ErrLockHeld = errors.New("jwks: rotation lock is held by another process")
+	// ErrFenced is returned by Locker.SaveFenced when the lease was lost or a
+	// newer lease holder wrote since; nothing is written.
+	ErrFenced = errors.New("jwks: rotation lease lost before the write")
+)

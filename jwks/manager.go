@@ -93,7 +93,7 @@ func (m *Manager) Load(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = m.save(ctx, snap.Version, keys)
+		err = m.save(ctx, snap.Version, 0, keys)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
@@ -113,41 +113,12 @@ func (m *Manager) Load(ctx context.Context) error {
 func (m *Manager) Reload(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	snap, err := m.store.Load(ctx)
-	if err != nil {
-		return fmt.Errorf("jwks: reload key set: %w", err)
-	}
-	if cur := m.cur.Load(); cur != nil && cur.version == snap.Version {
-		return nil
-	}
-	return m.install(snap)
+	return m.reloadLocked(ctx)
 }
 
-// Rotate makes the next key active, retires the active key and creates a new
-// next key. It returns the kid that signs from now on.
-func (m *Manager) Rotate(ctx context.Context, reason string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cur := m.cur.Load()
-	if cur == nil {
-		return "", ErrNoActiveKey
-	}
-	now := m.now()
-	keys, err := rotate(prune(cur.keys, now), m.cfg.Algorithm, now, m.cfg.Retention)
-	if err != nil {
-		return "", err
-	}
-	if err := m.save(ctx, cur.version, keys); err != nil {
-		return "", err
-	}
-	next := m.cur.Load()
-	m.log.Info("key rotated", "kid", next.active.ID, "retired_kid", cur.active.ID,
-		"alg", next.active.Algorithm, "reason", reason)
-	return next.active.ID, nil
-}
-
-// save writes keys at version prev and installs them.
-func (m *Manager) save(ctx context.Context, prev uint64, keys []*Key) error {
+// save writes keys at version prev, fenced by fence unless it is 0, and
+// installs them.
+func (m *Manager) save(ctx context.Context, prev, fence uint64, keys []*Key) error {
 	records := make([]Record, 0, len(keys))
 	for _, k := range keys {
 		r, err := toRecord(k, m.sealer)
@@ -156,7 +127,13 @@ func (m *Manager) save(ctx context.Context, prev uint64, keys []*Key) error {
 		}
 		records = append(records, r)
 	}
-	version, err := m.store.Save(ctx, prev, records)
+	var version uint64
+	var err error
+	if locker, ok := m.store.(Locker); ok && fence != 0 {
+		version, err = locker.SaveFenced(ctx, prev, fence, records)
+	} else {
+		version, err = m.store.Save(ctx, prev, records)
+	}
 	if err != nil {
 		return fmt.Errorf("jwks: save key set: %w", err)
 	}

@@ -36,8 +36,8 @@ type Plaintext struct{}
 // Seal returns plaintext unchanged.
 func (Plaintext) Seal(plaintext []byte) (string, error) { return string(plaintext), nil }
 
-// Open returns sealed unchanged.
-func (Plaintext) Open(sealed string) ([]byte, error) { return []byte(sealed), nil }
+// Open returns sealed unchanged, or ErrEncrypted when sealed is a JWE.
+func (Plaintext) Open(sealed string) ([]byte, error) { return openPlaintext(sealed) }
 
 // toRecord encodes k for storage with s.
 func toRecord(k *Key, s Sealer) (Record, error) {
