@@ -44,7 +44,7 @@ func newScopesExpandCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "expand SCOPE...",
 		Short: "Print the expanded, reduced scopes, sorted, one a line",
-		Args:  invalidArgs(cobra.MinimumNArgs(1)),
+		Args:  invalidScopesArgs(cobra.MinimumNArgs(1)),
 
 		SilenceUsage: true,
 	}
@@ -57,9 +57,9 @@ func newScopesExpandCmd() *cobra.Command {
 		}
 		expanded, err := m.Expand(args, o)
 		if err != nil {
-			return invalid(err)
+			return invalidInput(err)
 		}
-		printLines(cmd.OutOrStdout(), expanded)
+		printScopes(cmd.OutOrStdout(), expanded)
 		return nil
 	}
 	return cmd
@@ -71,7 +71,7 @@ func newScopesIntersectCmd() *cobra.Command {
 		Short: "Print what a token of that owner may hold, one scope a line",
 		Long: "Expands the token's and the owner's scopes with the owner and prints their " +
 			"intersection. Scopes the owner lacks are listed on standard error.",
-		Args: invalidArgs(cobra.NoArgs),
+		Args: invalidScopesArgs(cobra.NoArgs),
 
 		SilenceUsage: true,
 	}
@@ -81,7 +81,7 @@ func newScopesIntersectCmd() *cobra.Command {
 	groups := cmd.Flags().StringSlice("groups", nil,
 		"group membership USER=G1,G2, repeatable; resolves group filters")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := requireFlags(cmd, "token", "owner"); err != nil {
+		if err := requireScopesFlags(cmd, "token", "owner"); err != nil {
 			return err
 		}
 		m, o, err := modelAndOwner(cmd, *owner)
@@ -90,13 +90,13 @@ func newScopesIntersectCmd() *cobra.Command {
 		}
 		lookup, err := groupLookup(*groups)
 		if err != nil {
-			return invalid(err)
+			return invalidInput(err)
 		}
 		kept, dropped, err := m.Intersect(*token, *ownerScopes, o, lookup)
 		if err != nil {
-			return invalid(err)
+			return invalidInput(err)
 		}
-		printLines(cmd.OutOrStdout(), kept)
+		printScopes(cmd.OutOrStdout(), kept)
 		if len(dropped) > 0 {
 			fmt.Fprintf(cmd.ErrOrStderr(), "dropped, not held by %s: %s\n",
 				o, strings.Join(dropped, " "))
@@ -112,7 +112,7 @@ func newScopesCheckCmd() *cobra.Command {
 		Short: "Exit 0 when the granted scopes allow SCOPE on the resource, 1 when not",
 		Long: "Without --resource the scope is needed unfiltered. Exit status: 0 allowed, " +
 			"1 denied, 2 invalid input.",
-		Args: invalidArgs(cobra.NoArgs),
+		Args: invalidScopesArgs(cobra.NoArgs),
 
 		SilenceUsage: true,
 	}
@@ -125,7 +125,7 @@ func newScopesCheckCmd() *cobra.Command {
 	groups := cmd.Flags().StringSlice("groups", nil,
 		"group membership USER=G1,G2, repeatable; resolves group filters")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := requireFlags(cmd, "granted", "require"); err != nil {
+		if err := requireScopesFlags(cmd, "granted", "require"); err != nil {
 			return err
 		}
 		m, o, err := modelAndOwner(cmd, *owner)
@@ -134,7 +134,7 @@ func newScopesCheckCmd() *cobra.Command {
 		}
 		allowed, err := check(m, o, *granted, *require, *resource, *groups)
 		if err != nil {
-			return invalid(err)
+			return invalidInput(err)
 		}
 		if !allowed {
 			fmt.Fprintln(cmd.OutOrStdout(), "denied")
@@ -146,7 +146,8 @@ func newScopesCheckCmd() *cobra.Command {
 	return cmd
 }
 
-// check expands granted with the owner and checks require on the resource.
+// check expands granted with the owner and checks require on the resource. `hubjwt
+// verify --require` uses it too.
 func check(m *scopes.Model, o scopes.Owner, granted []string, require, resource string,
 	groupFlags []string) (bool, error) {
 	req, err := m.Parse(require)
@@ -195,7 +196,7 @@ func parseGroupsFlag(values []string) (scopes.Groups, error) {
 					"write USER=G1,G2", v)
 			}
 			user = name
-			groups[user] = append(groups[user], splitList(list)...)
+			groups[user] = append(groups[user], splitGroups(list)...)
 			continue
 		}
 		if user == "" || v == "" {
@@ -206,7 +207,7 @@ func parseGroupsFlag(values []string) (scopes.Groups, error) {
 	return groups, nil
 }
 
-func splitList(s string) []string {
+func splitGroups(s string) []string {
 	var out []string
 	for _, part := range strings.Split(s, ",") {
 		if part != "" {
@@ -232,7 +233,7 @@ func modelAndOwner(cmd *cobra.Command, owner string) (*scopes.Model, scopes.Owne
 	var o scopes.Owner
 	if owner != "" {
 		if o, err = scopes.ParseOwner(owner); err != nil {
-			return nil, scopes.Owner{}, invalid(err)
+			return nil, scopes.Owner{}, invalidInput(err)
 		}
 	}
 	return m, o, nil
@@ -247,7 +248,7 @@ func scopesModel(cmd *cobra.Command) (*scopes.Model, error) {
 	if cmd.Flags().Lookup("config") != nil {
 		c, err := loadConfig(cmd, nil)
 		if err != nil {
-			return nil, invalid(err)
+			return nil, invalidInput(err)
 		}
 		if c.Scopes.JupyterHubVersion != "" {
 			version = c.Scopes.JupyterHubVersion
@@ -260,23 +261,23 @@ func scopesModel(cmd *cobra.Command) (*scopes.Model, error) {
 	if cmd.Flags().Changed("jupyterhub-version") {
 		flag, err := cmd.Flags().GetString("jupyterhub-version")
 		if err != nil {
-			return nil, invalid(err)
+			return nil, invalidInput(err)
 		}
 		version = flag
 	}
 	v, err := scopes.ParseVersion(version)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, invalidInput(err)
 	}
 	m, err := scopes.NewModel(v, custom)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, invalidInput(err)
 	}
 	return m, nil
 }
 
-// invalid wraps err for exit status 2, folding joined errors into one line.
-func invalid(err error) error {
+// invalidInput wraps err for exit status 2, folding joined errors into one line.
+func invalidInput(err error) error {
 	return exitCode(exitInvalid, oneLineError{err})
 }
 
@@ -287,9 +288,9 @@ func (e oneLineError) Error() string { return strings.ReplaceAll(e.err.Error(), 
 
 func (e oneLineError) Unwrap() error { return e.err }
 
-// requireFlags fails with exit status 2 when a required flag was not given. Cobra's
-// own required-flag check would exit with status 1, which `check` uses for denied.
-func requireFlags(cmd *cobra.Command, names ...string) error {
+// requireScopesFlags fails with exit status 2 when a required flag was not given.
+// Cobra's own required-flag check would exit with status 1, which means denied here.
+func requireScopesFlags(cmd *cobra.Command, names ...string) error {
 	for _, n := range names {
 		if !cmd.Flags().Changed(n) {
 			return exitCode(exitInvalid, fmt.Errorf("missing required flag --%s; "+
@@ -299,8 +300,8 @@ func requireFlags(cmd *cobra.Command, names ...string) error {
 	return nil
 }
 
-// invalidArgs makes an argument check fail with exit status 2.
-func invalidArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+// invalidScopesArgs makes an argument check fail with exit status 2.
+func invalidScopesArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
 			return exitCode(exitInvalid, err)
@@ -309,7 +310,7 @@ func invalidArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-func printLines(w io.Writer, lines []string) {
+func printScopes(w io.Writer, lines []string) {
 	for _, l := range lines {
 		fmt.Fprintln(w, l)
 	}
