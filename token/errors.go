@@ -25,6 +25,7 @@ var (
 	ErrRevocationStale   = errors.New("token: revocation list is stale")
 	ErrInsufficientScope = errors.New("token: insufficient scope")
 	ErrKeySource         = errors.New("token: signing keys unavailable")
+	ErrKeysStale         = errors.New("token: signing keys are stale")
 )
 
 // Minting errors.
