@@ -21,8 +21,8 @@ var (
 	ErrStale = errors.New("revocation: revocation list is stale: its source has not " +
 		"synced within the maximum staleness")
 
-	// ErrUnavailable is returned by a Store whose backend cannot be reached. Nothing
-	// was written; the caller retries later (the server answers 503).
+	// ErrUnavailable is returned by a Store whose backend cannot be reached.
+	// Nothing was written, so the caller retries later (the server returns 503).
 	ErrUnavailable = errors.New("revocation: store unavailable")
 
 	// ErrInvalidEntry is returned for an entry that fails validation. The wrapping

@@ -144,6 +144,7 @@ func feedKey(compact []byte, keys jwk.Set) (jwk.Key, jwa.SignatureAlgorithm, err
 	if len(sigs) != 1 {
 		return nil, none, fmt.Errorf("%w: %d signatures, want 1", ErrInvalidFeed, len(sigs))
 	}
+
 	headers := sigs[0].ProtectedHeaders()
 	if typ, _ := headers.Type(); typ != FeedType {
 		return nil, none, fmt.Errorf("%w: typ %q is not %q", ErrInvalidFeed, typ, FeedType)
@@ -155,6 +156,7 @@ func feedKey(compact []byte, keys jwk.Set) (jwk.Key, jwa.SignatureAlgorithm, err
 	if keys == nil {
 		return nil, none, errors.New("revocation: verify feed: key set is nil")
 	}
+
 	key, ok := keys.LookupKeyID(kid)
 	if !ok {
 		return nil, none, fmt.Errorf("%w: kid %q not found in the JWK Set", ErrInvalidFeed, kid)

@@ -7,18 +7,18 @@ import (
 	"time"
 )
 
-// DefaultMaxStaleness is how long a Mirror answers from its last sync when
-// MirrorConfig.MaxStaleness is zero.
+// DefaultMaxStaleness is how long after its last sync a Mirror still trusts its
+// view, when MirrorConfig.MaxStaleness is zero.
 const DefaultMaxStaleness = 60 * time.Second
 
 // MirrorConfig configures a Mirror. Only Source is required.
 type MirrorConfig struct {
 	// Source feeds the mirror; Run drives it.
 	Source Source
-	// MaxStaleness is how long after the last sync Check still answers from the
-	// view; later it returns ErrStale unless FailOpen is set. Zero means 60 s.
+	// MaxStaleness is how long after the last sync Check still trusts the view.
+	// Later it returns ErrStale unless FailOpen is set. Zero means 60 s.
 	MaxStaleness time.Duration
-	// FailOpen makes a stale mirror answer from its last view instead of
+	// FailOpen makes a stale mirror check against its last view instead of
 	// returning ErrStale. Revocations made while it is stale are then missed.
 	FailOpen bool
 	// MaxTTL is the longest token lifetime; it sets how long the global cut-off
@@ -27,7 +27,7 @@ type MirrorConfig struct {
 	// RetryInterval is the wait before Run calls the source again after a failure.
 	// Zero means one second.
 	RetryInterval time.Duration
-	// PruneInterval is how often Run forgets expired entries. Zero means 5 minutes.
+	// PruneInterval is how often Run removes expired entries. Zero means 5 minutes.
 	PruneInterval time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now Clock
@@ -100,9 +100,9 @@ func NewMirror(cfg MirrorConfig) *Mirror {
 	return &Mirror{
 		cfg:       cfg,
 		realClock: realClock,
-		tokens:   make(map[string]int64),
-		subjects: make(map[subjectKey]window),
-		keys:     make(map[string]int64),
+		tokens:    make(map[string]int64),
+		subjects:  make(map[subjectKey]window),
+		keys:      make(map[string]int64),
 	}
 }
 

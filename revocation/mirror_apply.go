@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Update is what a source hands to its Sink: entries to merge and the store
+// Update is one batch from a source to its Sink: entries to merge and the store
 // generation they come from.
 type Update struct {
 	Entries []Entry
@@ -101,7 +101,7 @@ func (w window) extend(before, expires int64) window {
 	return window{before: max(w.before, before), expires: max(w.expires, expires)}
 }
 
-// Prune forgets the entries that expired at now and returns how many it removed.
+// Prune removes the entries that expired at now and returns how many it removed.
 // Run calls it every PruneInterval.
 func (m *Mirror) Prune(now time.Time) int {
 	ns := now.UnixNano()

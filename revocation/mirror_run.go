@@ -14,7 +14,7 @@ type Source interface {
 
 // Run drives the source until ctx ends, then returns nil. After a source failure
 // it logs the error (once until the source recovers), waits RetryInterval and
-// resyncs fully. It also forgets expired entries every PruneInterval and, with
+// resyncs fully. It also removes expired entries every PruneInterval and, with
 // the real clock, keeps the coarse clock that Check reads.
 func (m *Mirror) Run(ctx context.Context) error {
 	go m.pruneLoop(ctx)

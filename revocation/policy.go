@@ -29,8 +29,8 @@ func (p Policy) Token(jti string, exp, now time.Time, reason string) (Entry, err
 		expires = now.Add(p.MaxTTL + p.Leeway)
 	}
 	if !expires.After(now) {
-		// The token has already expired; keep the entry briefly so the request
-		// still gets a stored, durable answer.
+		// The token has already expired. Keep the entry briefly anyway, so the
+		// revocation request still ends in a stored entry.
 		expires = now.Add(p.Leeway + time.Second)
 	}
 	e := Entry{Kind: KindToken, JTI: jti, CreatedAt: now, ExpiresAt: expires, Reason: reason}

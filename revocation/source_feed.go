@@ -155,6 +155,7 @@ func (s *FeedSource) fetch(ctx context.Context, since string, full bool) ([]byte
 	if !full && s.etag != "" {
 		req.Header.Set("If-None-Match", s.etag)
 	}
+
 	resp, err := s.cfg.HTTPClient.Do(req)
 	if err != nil {
 		return nil, "", fmt.Errorf("revocation: fetch feed %s: %w", target, err)

@@ -37,8 +37,8 @@ type Snapshot struct {
 // ChangeSet is the entries added or extended after a cursor.
 type ChangeSet struct {
 	Entries []Entry
-	// Cursor is where the next call continues; it equals the request's cursor
-	// when there were no changes.
+	// Cursor is the position the next call continues from. It equals the
+	// request's cursor when there were no changes.
 	Cursor     string
 	Generation string
 	// More reports that further changes exist after Cursor.

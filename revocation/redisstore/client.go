@@ -8,11 +8,11 @@ import (
 )
 
 // NewClient returns a client for the configuration keys redis.url, redis.addrs and
-// redis.master_name: with addrs, a Sentinel client when masterName is set, a
-// Cluster client for two or more addresses and a single-server client otherwise;
-// with only url (redis://[user:pass@]host:port/db or rediss://), a single-server
-// client, or a Sentinel client of the sentinel at that address when masterName is
-// set. A non-empty password overrides the URL's.
+// redis.master_name. With addrs, it is a Sentinel client when masterName is set,
+// a Cluster client for two or more addresses and a single-server client otherwise.
+// With only url (redis://[user:pass@]host:port/db or rediss://), it is a
+// single-server client, or a Sentinel client of the sentinel at that address when
+// masterName is set. A non-empty password overrides the URL's.
 func NewClient(url string, addrs []string, masterName, password string) (redis.UniversalClient, error) {
 	if len(addrs) > 0 {
 		return redis.NewUniversalClient(&redis.UniversalOptions{

@@ -44,9 +44,11 @@ func (r reader) list(ctx context.Context) (revocation.Snapshot, error) {
 	now := r.now()
 	idsCmd := pipe.ZRangeByScore(ctx, r.keys.index, &redis.ZRangeBy{
 		Min: "(" + strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf"})
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	_, _ = pipe.Exec(ctx)
+	if err := firstError(genCmd.Err(), lastCmd.Err(), idsCmd.Err()); err != nil {
 		return revocation.Snapshot{}, unavailable("list", err)
 	}
+
 	snap := revocation.Snapshot{Generation: genCmd.Val(), Cursor: "0-0"}
 	if last := lastCmd.Val(); len(last) == 1 {
 		snap.Cursor = last[0].ID
@@ -101,6 +103,7 @@ func (r reader) changes(ctx context.Context, cursor string, limit int) (revocati
 	if limit <= 0 {
 		limit = 1000
 	}
+
 	pipe := r.client.Pipeline()
 	genCmd := pipe.Get(ctx, r.keys.marker)
 	infoCmd := pipe.XInfoStream(ctx, r.keys.stream)
@@ -116,6 +119,7 @@ func (r reader) changes(ctx context.Context, cursor string, limit int) (revocati
 		return revocation.ChangeSet{}, fmt.Errorf("redisstore: cursor %q: %w",
 			cursor, revocation.ErrCursorExpired)
 	}
+
 	set := revocation.ChangeSet{Cursor: cursor, Generation: genCmd.Val()}
 	records := rangeCmd.Val()
 	if len(records) > limit {

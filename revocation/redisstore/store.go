@@ -153,7 +153,7 @@ func (s *Store) List(ctx context.Context) (revocation.Snapshot, error) {
 
 // Changes returns up to limit entries from the stream records after cursor. It
 // returns ErrCursorExpired when records after cursor were trimmed and after a
-// data loss, so the caller lists again and sees the new generation.
+// data loss, so the caller lists again and gets the new generation.
 func (s *Store) Changes(ctx context.Context, cursor string, limit int) (revocation.ChangeSet, error) {
 	gen, err := s.Generation(ctx)
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *Store) Generation(ctx context.Context) (string, error) {
 	return s.recover(ctx, known)
 }
 
-// Ping checks that Redis answers.
+// Ping sends PING to Redis.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.client.Ping(ctx).Err(); err != nil {
 		return unavailable("ping", err)
@@ -232,6 +232,7 @@ func (s *Store) recover(ctx context.Context, known string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("redisstore: encode global cut-off: %w", err)
 	}
+
 	k := s.keys
 	next := newGeneration()
 	res, err := recoverScript.Run(ctx, s.client,
@@ -243,6 +244,7 @@ func (s *Store) recover(ctx context.Context, known string) (string, error) {
 	if len(res) != 2 {
 		return "", fmt.Errorf("redisstore: recover script returned %q, want two values", res)
 	}
+
 	switch res[0] {
 	case "recovered":
 		s.logger.Error("revocation store lost its data: revoking every token issued "+
