@@ -11,6 +11,9 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
+
+	"github.com/hubjwt/hubjwt/revocation"
+	"github.com/hubjwt/hubjwt/scopes"
 )
 
 // Defaults of VerifierConfig.
@@ -51,6 +54,10 @@ type Verifier struct {
 	keys    KeySource
 	revoked RevocationList
 	now     func() time.Time
+	// model, groups and required serve Access and WithRequiredScopes.
+	model    *scopes.Model
+	groups   scopes.GroupLookup
+	required []string
 }
 
 // VerifierOption configures a Verifier.
@@ -86,6 +93,9 @@ func NewVerifier(cfg VerifierConfig, keys KeySource, opts ...VerifierOption) (*V
 	v := &Verifier{cfg: cfg, keys: keys, now: time.Now}
 	for _, o := range opts {
 		o(v)
+	}
+	if err := v.checkRequiredConfig(); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -128,6 +138,9 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 		if err != nil {
 			return nil, revocationError(err)
 		}
+	}
+	if err := v.checkRequired(claims); err != nil {
+		return nil, err
 	}
 	return claims, nil
 }
@@ -197,12 +210,13 @@ func (v *Verifier) checkClaims(c *Claims) error {
 	return nil
 }
 
-// staleness is implemented by revocation errors that mean "cannot tell".
+// staleness is implemented by revocation errors that mean "cannot tell";
+// revocation.Mirror returns revocation.ErrStale instead.
 type staleness interface{ Stale() bool }
 
 func revocationError(err error) error {
 	var s staleness
-	if errors.As(err, &s) && s.Stale() {
+	if errors.Is(err, revocation.ErrStale) || errors.As(err, &s) && s.Stale() {
 		return fmt.Errorf("%w: %v", ErrRevocationStale, err)
 	}
 	return fmt.Errorf("%w: %v", ErrRevoked, err)

@@ -1,0 +1,68 @@
+package httpauth
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/hubjwt/hubjwt/token"
+)
+
+// DefaultRealm is the realm of the WWW-Authenticate challenge when
+// Options.Realm is empty.
+const DefaultRealm = "hubjwt"
+
+// QueryTokenPolicy says when the `token` query parameter is accepted.
+type QueryTokenPolicy int
+
+// Query token policies. OAuth 2.1 drops tokens in the URL because URLs end up in
+// logs and browser history; JupyterHub 3.0 single-user servers accept
+// `?token=` on every request, and newer releases only on WebSocket requests,
+// which browsers cannot send with an Authorization header.
+const (
+	QueryTokenNever     QueryTokenPolicy = iota // only the Authorization header
+	QueryTokenWebSocket                         // also `?token=` on WebSocket upgrades
+	QueryTokenAlways                            // also `?token=` on every request
+)
+
+// ParseQueryTokenPolicy parses "never", "websocket" or "always".
+func ParseQueryTokenPolicy(s string) (QueryTokenPolicy, bool) {
+	switch s {
+	case "never", "":
+		return QueryTokenNever, true
+	case "websocket":
+		return QueryTokenWebSocket, true
+	case "always":
+		return QueryTokenAlways, true
+	}
+	return QueryTokenNever, false
+}
+
+// Options configures an Authenticator. Only Verifier is required.
+type Options struct {
+	// Verifier checks the tokens. Give it the audience of this service.
+	Verifier *token.Verifier
+	// Realm names the protected space in challenges; empty means DefaultRealm.
+	Realm string
+	// TokenScheme also accepts `Authorization: token X`, the form JupyterHub
+	// clients send.
+	TokenScheme bool
+	// QueryToken says when `?token=X` is accepted. An accepted query token is
+	// removed from the request URL before the next handler sees it.
+	QueryToken QueryTokenPolicy
+	// Authorizer decides whether a valid token may make the request; nil
+	// accepts every valid token.
+	Authorizer Authorizer
+	// Logger receives one debug line per rejected request; nil logs nothing.
+	Logger *slog.Logger
+}
+
+// isWebSocket reports whether r asks to upgrade to the WebSocket protocol.
+func isWebSocket(r *http.Request) bool {
+	for _, v := range r.Header.Values("Upgrade") {
+		if strings.EqualFold(strings.TrimSpace(v), "websocket") {
+			return true
+		}
+	}
+	return false
+}
