@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -124,4 +125,45 @@ func (s *Service) RevokeToken(ctx context.Context, raw string) error {
 // Purge deletes ended families from the store.
 func (s *Service) Purge(ctx context.Context) (int, error) {
 	return s.store.Purge(ctx, s.now())
+}
+
+// Inspect returns the family of raw when raw is its current or previous
+// token, without changing it. The answer may be out of date by the time
+// Redeem runs, so Inspect serves only to read the family's fixed fields
+// (subject, kind, scopes) before redeeming. Any other token is redeemed for
+// clientID at once, so it gets Redeem's error, and a reused one revokes its
+// family as in Redeem.
+func (s *Service) Inspect(ctx context.Context, raw, clientID string) (Family, error) {
+	familyID, hash, err := parseToken(raw)
+	if err != nil {
+		return Family{}, err
+	}
+	f, err := s.store.Get(ctx, familyID)
+	if err != nil {
+		return Family{}, err
+	}
+	if hash != f.Current && hash != f.Previous {
+		// Redeem decides reuse and revocation atomically.
+		if _, err := s.Redeem(ctx, raw, clientID); err != nil {
+			return Family{}, err
+		}
+		return Family{}, fmt.Errorf("%w: family %s", ErrNotFound, familyID)
+	}
+	return f, nil
+}
+
+// FamilyID returns the family id inside a refresh token, for logs.
+func FamilyID(raw string) (string, error) {
+	id, _, err := parseToken(raw)
+	return id, err
+}
+
+// RevokeRefresh revokes the family of raw for RFC 7009 revocation, where an
+// unknown or malformed token is not an error (section 2.2).
+func (s *Service) RevokeRefresh(ctx context.Context, raw string) error {
+	err := s.RevokeToken(ctx, raw)
+	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }

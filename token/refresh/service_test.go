@@ -153,3 +153,12 @@ func TestNewServiceRejectsBadConfig(t *testing.T) {
 		t.Error("negative grace: got nil error, want one")
 	}
 }
+
+func TestServiceRevokeRefreshIgnoresUnknown(t *testing.T) {
+	s, _ := newService(t, 0)
+	for _, raw := range []string{"", "abc", strings.Repeat("A", 64)} {
+		if err := s.RevokeRefresh(context.Background(), raw); err != nil {
+			t.Errorf("RevokeRefresh(%q): got error %v, want nil", raw, err)
+		}
+	}
+}
