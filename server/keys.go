@@ -1,12 +1,21 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/hubjwt/hubjwt/jwks"
 )
+
+// KeyRevoker enters a key revocation in the revocation list, so verifiers and
+// mirrors reject every token kid signed until until.
+type KeyRevoker interface {
+	RevokeKey(ctx context.Context, kid string, until time.Time) error
+}
 
 type keysResponse struct {
 	Active string      `json:"active_kid"`
@@ -27,7 +36,59 @@ func (s *Server) handleKeysRotate(c echo.Context) error {
 	if _, err := s.deps.Keys.Rotate(c.Request().Context(), "admin API"); err != nil {
 		return err
 	}
-	s.log.Info("keys rotated through the admin API", "kid", s.deps.Keys.ActiveKeyID(),
-		"caller", c.Get(callerKey), "remote", c.RealIP(), "request_id", requestID(c))
+	s.auditKey(c, auditKeyRotated, s.deps.Keys.ActiveKeyID())
 	return c.JSON(http.StatusOK, s.keysResponse())
+}
+
+// handleKeysRetire retires the key named in the path.
+func (s *Server) handleKeysRetire(c echo.Context) error {
+	kid := c.Param("kid")
+	active, err := s.deps.Keys.Retire(c.Request().Context(), kid, "admin API")
+	if err != nil {
+		return err
+	}
+	s.auditKey(c, auditKeyRetired, kid, slog.String("active_kid", active))
+	return c.JSON(http.StatusOK, s.keysResponse())
+}
+
+// handleKeysRevoke withdraws the key named in the path from the JWK Set and
+// enters it in the revocation list. The revocation list comes first, so a
+// failure there leaves the key published and the request can be repeated.
+func (s *Server) handleKeysRevoke(c echo.Context) error {
+	kid := c.Param("kid")
+	ctx := c.Request().Context()
+	if s.deps.KeyRevoker == nil {
+		return newError(http.StatusServiceUnavailable, codeTemporarilyDown,
+			"no revocation list is configured, so a revoked key's tokens would stay valid: "+
+				"use POST /v1/keys/%s/retire, or configure the revocation store", kid)
+	}
+	if err := s.checkRevocable(kid); err != nil {
+		return err
+	}
+	until := s.deps.Now().Add(s.deps.Config.Token.MaxTTL + s.deps.Config.Token.Leeway)
+	if err := s.deps.KeyRevoker.RevokeKey(ctx, kid, until); err != nil {
+		return err
+	}
+	rev, err := s.deps.Keys.Revoke(ctx, kid, "admin API")
+	if err != nil {
+		return err
+	}
+	s.auditKey(c, auditKeyRevoked, kid, slog.String("active_kid", rev.Active),
+		slog.Time("until", rev.Until))
+	return c.JSON(http.StatusOK, s.keysResponse())
+}
+
+// checkRevocable returns jwks.ErrKeyNotFound or jwks.ErrInvalidState before
+// anything is written for a kid Revoke would reject.
+func (s *Server) checkRevocable(kid string) error {
+	for _, k := range s.deps.Keys.Keys() {
+		if k.ID != kid {
+			continue
+		}
+		if k.State == jwks.StateRevoked {
+			return jwks.ErrInvalidState
+		}
+		return nil
+	}
+	return jwks.ErrKeyNotFound
 }

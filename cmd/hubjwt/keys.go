@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"text/tabwriter"
 	"time"
 
@@ -16,14 +17,16 @@ import (
 	"github.com/hubjwt/hubjwt/config"
 	"github.com/hubjwt/hubjwt/internal/boltdb"
 	"github.com/hubjwt/hubjwt/jwks"
+	"github.com/hubjwt/hubjwt/revocation"
 )
 
 func newKeysCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "List and rotate signing keys",
-		Long: "List and rotate signing keys. When a hubjwt serve holds the embedded store,\n" +
-			"these commands call its admin API; otherwise they open the store directly.",
+		Short: "List, rotate, retire and revoke signing keys",
+		Long: "List, rotate, retire and revoke signing keys. With the Redis store these commands\n" +
+			"change the store directly. When a hubjwt serve holds the embedded store, they\n" +
+			"call its admin API; otherwise they open the store directly.",
 	}
 	list := &cobra.Command{
 		Use:   "list",
@@ -39,18 +42,67 @@ func newKeysCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return keysAction(cmd, http.MethodPost, "/v1/keys/rotate", func(ctx context.Context,
-				m *jwks.Manager) error {
-				_, err := m.Rotate(ctx, "hubjwt keys rotate")
+				l localKeys) error {
+				_, err := l.keys.Rotate(ctx, "hubjwt keys rotate")
 				return err
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{list, rotate} {
+	retire := &cobra.Command{
+		Use:   "retire KID",
+		Short: "Stop a key from signing; it stays published until its tokens expire",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kid := args[0]
+			return keysAction(cmd, http.MethodPost, "/v1/keys/"+url.PathEscape(kid)+"/retire",
+				func(ctx context.Context, l localKeys) error {
+					_, err := l.keys.Retire(ctx, kid, "hubjwt keys retire")
+					return err
+				})
+		},
+	}
+	revoke := &cobra.Command{
+		Use:   "revoke KID",
+		Short: "Withdraw a compromised key at once and revoke every token it signed",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kid := args[0]
+			return keysAction(cmd, http.MethodPost, "/v1/keys/"+url.PathEscape(kid)+"/revoke",
+				func(ctx context.Context, l localKeys) error { return l.revoke(ctx, kid) })
+		},
+	}
+	for _, c := range []*cobra.Command{list, rotate, retire, revoke} {
 		addAdminFlags(c)
 		c.Flags().Bool("json", false, "print JSON instead of a table")
 	}
-	cmd.AddCommand(list, rotate)
+	cmd.AddCommand(list, rotate, retire, revoke)
 	return cmd
+}
+
+// localKeys is the key set and revocation store opened directly.
+type localKeys struct {
+	cfg         config.Config
+	keys        *jwks.Manager
+	revocations revocation.Store
+}
+
+// revoke enters kid in the revocation list, then withdraws it from the JWK Set.
+func (l localKeys) revoke(ctx context.Context, kid string) error {
+	found := false
+	for _, k := range l.keys.Keys() {
+		found = found || k.ID == kid
+	}
+	if !found {
+		return fmt.Errorf("%w: kid %q: run hubjwt keys list to see the stored kids",
+			jwks.ErrKeyNotFound, kid)
+	}
+	until := time.Now().Add(l.cfg.Token.MaxTTL + l.cfg.Token.Leeway)
+	r := keyRevoker{store: l.revocations, policy: revocationPolicy(l.cfg)}
+	if err := r.RevokeKey(ctx, kid, until); err != nil {
+		return err
+	}
+	_, err := l.keys.Revoke(ctx, kid, "hubjwt keys revoke")
+	return err
 }
 
 // keysList is the admin API's and the local store's answer alike.
@@ -59,17 +111,17 @@ type keysList struct {
 	Keys   []jwks.Info `json:"keys"`
 }
 
-// keysAction runs change (nil for a read) on the local store when no server
-// holds it, and otherwise calls the admin API route; then prints the keys.
+// keysAction runs change (nil for a read) on the store directly when no
+// server holds it, and otherwise calls the admin API route; then prints the keys.
 func keysAction(cmd *cobra.Command, method, route string,
-	change func(context.Context, *jwks.Manager) error) error {
+	change func(context.Context, localKeys) error) error {
 	cfg, err := loadConfig(cmd, nil)
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
 	var out keysList
-	m, closeStore, err := openLocalKeys(ctx, cfg)
+	local, closeStore, err := openLocalKeys(ctx, cfg)
 	switch {
 	case errors.Is(err, boltdb.ErrLocked):
 		client, cerr := newAdminClient(cmd, cfg)
@@ -84,29 +136,49 @@ func keysAction(cmd *cobra.Command, method, route string,
 	default:
 		defer closeStore()
 		if change != nil {
-			if err := change(ctx, m); err != nil {
+			if err := change(ctx, local); err != nil {
 				return err
 			}
 		}
-		out = keysList{Active: m.ActiveKeyID(), Keys: m.Keys()}
+		out = keysList{Active: local.keys.ActiveKeyID(), Keys: local.keys.Keys()}
 	}
 	asJSON, _ := cmd.Flags().GetBool("json")
 	return printKeys(cmd.OutOrStdout(), out, asJSON)
 }
 
-// openLocalKeys opens the embedded key store, failing fast with
-// boltdb.ErrLocked when a server holds it.
-func openLocalKeys(ctx context.Context, cfg config.Config) (*jwks.Manager, func(), error) {
+// openLocalKeys opens the key and revocation stores directly. With the
+// embedded store it fails fast with boltdb.ErrLocked when a server holds it.
+func openLocalKeys(ctx context.Context, cfg config.Config) (localKeys, func(), error) {
 	db, err := boltdb.Open(cfg.DataDir, 200*time.Millisecond)
-	if err != nil {
-		return nil, nil, err
+	if err != nil && !(cfg.Redis.Enabled() && errors.Is(err, boltdb.ErrLocked)) {
+		return localKeys{}, nil, err
 	}
-	m, err := openKeys(ctx, cfg, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		db.Close()
-		return nil, nil, err
+	closeAll := func() {
+		if db != nil {
+			db.Close()
+		}
 	}
-	return m, func() { db.Close() }, nil
+	if err != nil {
+		// A running server holds the embedded file, but Redis holds the keys.
+		db = nil
+	}
+	b, err := openKeyBackend(cfg, db)
+	if err != nil {
+		closeAll()
+		return localKeys{}, nil, err
+	}
+	log := slog.New(slog.DiscardHandler)
+	m, err := openKeys(ctx, cfg, b, log)
+	if err != nil {
+		closeAll()
+		return localKeys{}, nil, err
+	}
+	revs, err := openRevocationStore(cfg, db, b, log)
+	if err != nil {
+		closeAll()
+		return localKeys{}, nil, err
+	}
+	return localKeys{cfg: cfg, keys: m, revocations: revs}, closeAll, nil
 }
 
 func printKeys(w io.Writer, l keysList, asJSON bool) error {

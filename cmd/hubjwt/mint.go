@@ -78,7 +78,7 @@ func newMintCmd() *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "hubjwt: %s does not hold, so the token lacks: %s\n",
 					*subject, strings.Join(grant.Dropped, " "))
 			}
-			tok, err := newMinter(cfg, keys).Mint(token.Request{
+			tok, err := newMinter(cfg, keys.keys).Mint(token.Request{
 				Subject: *subject, Kind: *kind, Scopes: grant.Scopes, Audience: *audience,
 				TTL: *ttl, ClientID: "hubjwt-cli", Inherit: grant.Inherit,
 			})
