@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against: redis-server, JupyterHub 3.0 and
-# PyJWT from Debian's packages. Each step says what it does and is skipped when
-# the tool is already present.
+# PyJWT from Debian's packages, and the jose npm package for the interop test.
+# Each step says what it does and is skipped when the tool is already present.
 set -euo pipefail
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/jupyterhub ] || need+=(jupyterhub)
 /usr/bin/python3 -c 'import jwt' >/dev/null 2>&1 || need+=(python3-jwt)
+# PyJWT needs cryptography for ES256, EdDSA and RSA keys.
+/usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+
+# install_jose runs `npm ci` in test/interop: it installs the jose npm package,
+# at the version test/interop/package-lock.json pins, into
+# test/interop/node_modules for the JavaScript interop test. It is skipped when
+# that version is already there.
+install_jose() {
+  local dir want have
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/interop"
+  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/jose'].version")
+  have=$(node -p "try { require('$dir/node_modules/jose/package.json').version } catch { '' }")
+  if [ "$want" = "$have" ]; then
+    echo "test-deps: jose $have is installed in test/interop"
+    return
+  fi
+  echo "test-deps: installing jose $want into test/interop with npm ci"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: redis-server, jupyterhub and python3-jwt are installed"
+  echo "test-deps: redis-server, jupyterhub, python3-jwt and python3-cryptography are installed"
+  install_jose
   exit 0
 fi
 
@@ -25,3 +46,4 @@ apt-get "${apt_opts[@]}" update >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y --no-install-recommends \
   "${need[@]}" >/dev/null
 echo "test-deps: installed ${need[*]}"
+install_jose
