@@ -35,7 +35,7 @@ type upstream struct {
 	hits atomic.Int64
 }
 
-func startUpstream(t *testing.T) *upstream {
+func startUpstream(t testing.TB) *upstream {
 	t.Helper()
 	u := &upstream{}
 	mux := http.NewServeMux()
@@ -62,7 +62,7 @@ func startUpstream(t *testing.T) *upstream {
 }
 
 // startProxy runs a sidecar for user's default server in front of up.
-func startProxy(t *testing.T, f *authtest.Fixture, up string, user string,
+func startProxy(t testing.TB, f *authtest.Fixture, up string, user string,
 	mutate func(*sidecar.Config)) string {
 	t.Helper()
 	target, err := url.Parse(up)
