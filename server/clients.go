@@ -143,7 +143,7 @@ func (r *clientRegistry) authenticateBasic(header, formID string) (oauthClient, 
 }
 
 // tokenCORS adds CORS headers to token endpoint responses for the origins
-// that registered clients list, and answers preflight requests. Other origins
+// that registered clients list, and responds to preflight requests. Other origins
 // get no CORS headers, so browsers block them.
 func (r *clientRegistry) tokenCORS(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

@@ -17,12 +17,12 @@ type HubIdentifier interface {
 }
 
 // maxCachedIdentities bounds the identity cache. When it is full of fresh
-// entries, new answers are not cached until some expire.
+// entries, new responses are not cached until some expire.
 const maxCachedIdentities = 10_000
 
-// identityCache keeps the hub's answers about API tokens for a short TTL,
+// identityCache keeps the hub's responses about API tokens for a short TTL,
 // keyed by the SHA-256 of the token so that no token is kept in memory.
-// Only successful answers are cached: a rejected token is asked again.
+// Only successful responses are cached, so a rejected token is looked up again.
 // It is safe for concurrent use.
 type identityCache struct {
 	hub HubIdentifier
@@ -43,8 +43,8 @@ func newIdentityCache(hub HubIdentifier, ttl time.Duration, now func() time.Time
 		entries: map[[sha256.Size]byte]cachedIdentity{}}
 }
 
-// WhoAmI returns the cached identity of token or asks the hub. The second
-// result reports whether the answer came from the cache.
+// WhoAmI returns the cached identity of token or calls the hub. The second
+// result reports whether the identity came from the cache.
 func (c *identityCache) WhoAmI(ctx context.Context, token string) (hubapi.Identity, bool, error) {
 	if c.ttl <= 0 {
 		id, err := c.hub.WhoAmI(ctx, token)

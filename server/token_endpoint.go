@@ -14,7 +14,7 @@ const (
 	grantTokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange"
 	grantRefreshToken  = "refresh_token"
 	tokenTypeJWT       = "urn:ietf:params:oauth:token-type:jwt"
-	// scopeOfflineAccess asks for a refresh token (OpenID Connect Core
+	// scopeOfflineAccess requests a refresh token (OpenID Connect Core
 	// section 11). It is never put into an access token.
 	scopeOfflineAccess = "offline_access"
 )
@@ -74,7 +74,7 @@ func decodeTokenForm(c echo.Context) (url.Values, error) {
 }
 
 // splitScope splits a scope parameter (RFC 6749 section 3.3) and reports
-// whether it asked for offline_access, which it removes.
+// whether it requests offline_access, which it removes.
 func splitScope(param string) (scopes []string, offline bool) {
 	for _, s := range strings.Fields(param) {
 		if s == scopeOfflineAccess {

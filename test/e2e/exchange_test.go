@@ -53,7 +53,7 @@ type exchangeResponse struct {
 	Description     string `json:"error_description"`
 }
 
-// postToken sends a form to /oauth2/token and decodes the JSON answer.
+// postToken sends a form to /oauth2/token and decodes the JSON response.
 func postToken(t *testing.T, p *servetest.Process, auth string, form url.Values) (int,
 	http.Header, exchangeResponse) {
 	t.Helper()
@@ -82,7 +82,7 @@ func refreshForm(rt string) url.Values {
 		"client_id": {"jupyterhub"}}
 }
 
-// mustToken posts form and fails the test unless the answer is 200.
+// mustToken posts form and fails the test unless the status is 200.
 func mustToken(t *testing.T, p *servetest.Process, form url.Values) exchangeResponse {
 	t.Helper()
 	status, h, r := postToken(t, p, "", form)
@@ -125,7 +125,7 @@ func startExchangeServer(t *testing.T, hub *jhtest.Hub, env ...string) *servetes
 			"HUBJWT_JUPYTERHUB_API_TOKEN=" + hub.ServiceToken,
 			"HUBJWT_JUPYTERHUB_TOKEN_CACHE_TTL=" + exchangeCacheTTL,
 			"HUBJWT_SCOPES_JUPYTERHUB_VERSION=3.0",
-			// The refresh after the role change must see the hub's new answer.
+			// The refresh after the role change must see the hub's new response.
 			"HUBJWT_INHERIT_CACHE_TTL=10ms",
 		}, env...),
 	})

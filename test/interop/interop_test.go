@@ -27,7 +27,7 @@ const (
 	clientID = "jupyterhub"
 )
 
-// tokens is the answer of the token exchange the tests verify.
+// tokens is the response of the token exchange the tests verify.
 type tokens struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`

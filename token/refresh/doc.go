@@ -4,9 +4,9 @@
 // A refresh token is opaque: a family id followed by 256 random bits,
 // base64url-encoded. Stores keep only its SHA-256 hash. Each family binds one
 // subject, kind, client and scope set and ends at an absolute expiry. Every
-// redemption rotates the token; presenting a token that was already redeemed
-// revokes the family, except that the immediately previous token, within the
-// reuse grace window, returns the same successor again.
+// redemption rotates the token. Presenting a token that was already redeemed
+// revokes the family, with one exception: within the reuse grace window, the
+// immediately previous token returns the same successor again.
 //
 // This package owns the token format, hashing, the family state machine
 // (Decide) and the Service that drives a Store. It imports no storage driver:

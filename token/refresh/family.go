@@ -12,7 +12,7 @@ type Family struct {
 	Subject  string   `json:"sub"`
 	Kind     string   `json:"kind"` // "user" or "service"
 	ClientID string   `json:"client_id"`
-	Scopes   []string `json:"scopes"`   // the most a refresh may grant
+	Scopes   []string `json:"scopes"`   // the maximum a refresh may grant
 	Audience []string `json:"audience"` // aud of the access tokens
 	// CreatedAt is when the first token was issued, ExpiresAt the absolute
 	// end of every token of the family.
@@ -62,7 +62,7 @@ type Redemption struct {
 	Sealed []byte
 }
 
-// Result says what a redemption did.
+// Result is what a redemption did.
 type Result int
 
 // Results of Decide.

@@ -128,11 +128,11 @@ func (s *Service) Purge(ctx context.Context) (int, error) {
 }
 
 // Inspect returns the family of raw when raw is its current or previous
-// token, without changing it. The answer may be out of date by the time
-// Redeem runs, so Inspect serves only to read the family's fixed fields
-// (subject, kind, scopes) before redeeming. Any other token is redeemed for
-// clientID at once, so it gets Redeem's error, and a reused one revokes its
-// family as in Redeem.
+// token and the family is live, without changing it. The result may be out
+// of date by the time Redeem runs, so Inspect serves only to read the
+// family's fixed fields (subject, kind, scopes) before redeeming. Any other
+// token is redeemed for clientID at once, so it gets Redeem's error, and a
+// reused one revokes its family as in Redeem.
 func (s *Service) Inspect(ctx context.Context, raw, clientID string) (Family, error) {
 	familyID, hash, err := parseToken(raw)
 	if err != nil {
@@ -141,6 +141,12 @@ func (s *Service) Inspect(ctx context.Context, raw, clientID string) (Family, er
 	f, err := s.store.Get(ctx, familyID)
 	if err != nil {
 		return Family{}, err
+	}
+	if f.Revoked {
+		return Family{}, fmt.Errorf("%w: family %s", ErrRevoked, familyID)
+	}
+	if !s.now().Before(f.ExpiresAt) {
+		return Family{}, fmt.Errorf("%w: family %s", ErrExpired, familyID)
 	}
 	if hash != f.Current && hash != f.Previous {
 		// Redeem decides reuse and revocation atomically.

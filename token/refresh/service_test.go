@@ -162,3 +162,36 @@ func TestServiceRevokeRefreshIgnoresUnknown(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceInspect(t *testing.T) {
+	s, _ := newService(t, 10*time.Second)
+	ctx := context.Background()
+	first, err := s.Issue(ctx, grant)
+	if err != nil {
+		t.Fatalf("Issue: %v", err)
+	}
+	f, err := s.Inspect(ctx, first.Token, "jupyterlab")
+	if err != nil || f.Subject != "alice" || f.ID != first.Family.ID {
+		t.Fatalf("current token: got family %q of %q, error %v; want %s of alice", f.ID,
+			f.Subject, err, first.Family.ID)
+	}
+	second, err := s.Redeem(ctx, first.Token, "jupyterlab")
+	if err != nil {
+		t.Fatalf("Redeem: %v", err)
+	}
+	if _, err := s.Inspect(ctx, first.Token, "jupyterlab"); err != nil {
+		t.Errorf("previous token: got error %v, want the family", err)
+	}
+	if _, err := s.Redeem(ctx, second.Token, "jupyterlab"); err != nil {
+		t.Fatalf("Redeem: %v", err)
+	}
+	if _, err := s.Inspect(ctx, first.Token, "other"); !errors.Is(err, refresh.ErrClientMismatch) {
+		t.Errorf("older token, other client: got error %v, want ErrClientMismatch", err)
+	}
+	if _, err := s.Inspect(ctx, first.Token, "jupyterlab"); !errors.Is(err, refresh.ErrReused) {
+		t.Errorf("older token: got error %v, want ErrReused", err)
+	}
+	if _, err := s.Inspect(ctx, second.Token, "jupyterlab"); !errors.Is(err, refresh.ErrRevoked) {
+		t.Errorf("revoked family: got error %v, want ErrRevoked", err)
+	}
+}
