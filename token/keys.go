@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
@@ -36,20 +37,26 @@ var allowedAlgorithms = map[string]bool{"ES256": true, "EdDSA": true, "RS256": t
 // says why each skipped key was skipped.
 func indexKeys(set jwk.Set) (map[string]VerificationKey, []string) {
 	out := make(map[string]VerificationKey, set.Len())
+	count := make(map[string]int, set.Len())
 	var skipped []string
 	for i := 0; i < set.Len(); i++ {
 		k, _ := set.Key(i)
+		if kid, ok := k.KeyID(); ok {
+			count[kid]++
+		}
 		vk, err := verificationKey(k, i)
 		if err != nil {
 			skipped = append(skipped, err.Error())
 			continue
 		}
-		if _, dup := out[vk.ID]; dup {
-			skipped = append(skipped, fmt.Sprintf("kid %q appears twice; both are ignored", vk.ID))
-			delete(out, vk.ID)
-			continue
-		}
 		out[vk.ID] = vk
+	}
+	for kid, n := range count {
+		if n > 1 {
+			skipped = append(skipped, fmt.Sprintf("kid %.64q appears %d times; every copy is ignored",
+				kid, n))
+			delete(out, kid)
+		}
 	}
 	return out, skipped
 }
@@ -129,4 +136,38 @@ func keyFits(alg jwa.SignatureAlgorithm, raw any) bool {
 	default:
 		return false
 	}
+}
+
+// maxSetKeys bounds the keys read from one JWK Set document.
+const maxSetKeys = 100
+
+// ParseSet parses a JWK Set document, skipping members that are not valid
+// keys (an unknown kty, say) so that one bad key never disables the good ones
+// (RFC 7517 section 5). It returns the set and why each member was skipped.
+func ParseSet(b []byte) (jwk.Set, []string, error) {
+	var doc struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, nil, fmt.Errorf("%w: not a JWK Set: %v", ErrKeySource, err)
+	}
+	if doc.Keys == nil {
+		return nil, nil, fmt.Errorf("%w: not a JWK Set: the keys member is missing", ErrKeySource)
+	}
+	if len(doc.Keys) > maxSetKeys {
+		return nil, nil, fmt.Errorf("%w: the JWK Set has %d keys, limit %d", ErrKeySource,
+			len(doc.Keys), maxSetKeys)
+	}
+	set := jwk.NewSet()
+	var skipped []string
+	for i, raw := range doc.Keys {
+		k, err := jwk.ParseKey(raw)
+		if err == nil {
+			err = set.AddKey(k)
+		}
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("key %d: %v", i, err))
+		}
+	}
+	return set, skipped, nil
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/lestrrat-go/jwx/v3/jws/jwsbb"
 )
 
 // Signer signs a payload as a compact JWS with the given typ header, with the
@@ -56,10 +59,31 @@ type Request struct {
 type Token struct {
 	Raw    string // the compact JWS
 	Claims Claims
+	KeyID  string // kid of the key that signed it
+}
+
+// keyIDOf returns the kid header of a compact JWS, or "".
+func keyIDOf(compact []byte) string {
+	protected, _, _, err := jwsbb.SplitCompact(compact)
+	if err != nil {
+		return ""
+	}
+	kid, _ := jwsbb.HeaderGetString(jwsbb.HeaderParseCompact(protected), "kid")
+	return kid
 }
 
 // maxSubjectLen bounds subject names; JupyterHub's own limit is 255 characters.
 const maxSubjectLen = 255
+
+// Limits that keep every minted token within DefaultMaxTokenSize, so the
+// issuer never mints a token its verifiers reject as too large.
+const (
+	maxAudiences = 16
+	// maxPayload leaves room for the header and the signature (an RSA-2048
+	// signature is 342 characters) within DefaultMaxTokenSize once the claims
+	// are base64url-encoded.
+	maxPayload = (DefaultMaxTokenSize - 1024) * 3 / 4
+)
 
 // Mint validates req and returns a signed token.
 func (m *Minter) Mint(req Request) (*Token, error) {
@@ -71,11 +95,15 @@ func (m *Minter) Mint(req Request) (*Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token: encode claims: %w", err)
 	}
+	if len(payload) > maxPayload {
+		return nil, fmt.Errorf("%w: the claims take %d bytes, limit %d: request fewer scopes "+
+			"or audiences", ErrInvalidRequest, len(payload), maxPayload)
+	}
 	raw, err := m.signer.Sign(payload, Type)
 	if err != nil {
 		return nil, fmt.Errorf("token: sign: %w", err)
 	}
-	return &Token{Raw: string(raw), Claims: claims}, nil
+	return &Token{Raw: string(raw), Claims: claims, KeyID: keyIDOf(raw)}, nil
 }
 
 func (m *Minter) claims(req Request) (Claims, error) {
@@ -104,8 +132,17 @@ func (m *Minter) claims(req Request) (Claims, error) {
 	if len(aud) == 0 {
 		aud = m.cfg.DefaultAudience
 	}
+	if len(aud) > maxAudiences {
+		return Claims{}, fmt.Errorf("%w: %d audiences, limit %d", ErrInvalidRequest, len(aud),
+			maxAudiences)
+	}
 	for _, a := range aud {
 		if err := checkName("audience", a); err != nil {
+			return Claims{}, err
+		}
+	}
+	if req.ClientID != "" {
+		if err := checkName("client_id", req.ClientID); err != nil {
 			return Claims{}, err
 		}
 	}
@@ -140,18 +177,28 @@ func (m *Minter) claims(req Request) (Claims, error) {
 // characters.
 func ValidateSubject(name string) error { return checkName("subject", name) }
 
-// checkName rejects empty, overlong and control-character values of field.
+// checkName rejects empty and overlong values of field, invalid UTF-8, and
+// characters that display differently from what they compare as: spaces,
+// control and format characters (such as bidi overrides and zero-width
+// spaces).
 func checkName(field, v string) error {
 	switch {
 	case v == "":
 		return fmt.Errorf("%w: %s is missing", ErrInvalidRequest, field)
 	case len(v) > maxSubjectLen:
 		return fmt.Errorf("%w: %s is longer than %d bytes", ErrInvalidRequest, field, maxSubjectLen)
-	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsControl(r) || r == ' ' }) >= 0:
-		return fmt.Errorf("%w: %s %q contains spaces or control characters", ErrInvalidRequest,
-			field, v)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalidRequest, field, v)
+	case strings.IndexFunc(v, invisible) >= 0:
+		return fmt.Errorf("%w: %s %q contains spaces, control or format characters",
+			ErrInvalidRequest, field, v)
 	}
 	return nil
+}
+
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r)
 }
 
 // joinScopes returns scopes sorted, deduplicated and space-separated.

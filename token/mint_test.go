@@ -2,6 +2,7 @@ package token_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,13 @@ func TestMintRejectsBadRequests(t *testing.T) {
 		{"negative ttl", token.Request{Subject: "a", TTL: -time.Second}, token.ErrInvalidRequest, "-1s"},
 		{"empty audience", token.Request{Subject: "a", Audience: []string{""}}, token.ErrInvalidRequest, "audience"},
 		{"scope with space", token.Request{Subject: "a", Scopes: []string{"read:users x"}}, token.ErrInvalidRequest, "scope"},
+		{"bidi override in subject", token.Request{Subject: "al\u202eice"}, token.ErrInvalidRequest, "format"},
+		{"zero-width space", token.Request{Subject: "al\u200bice"}, token.ErrInvalidRequest, "format"},
+		{"no-break space", token.Request{Subject: "al\u00a0ice"}, token.ErrInvalidRequest, "spaces"},
+		{"invalid UTF-8", token.Request{Subject: "al\xffice"}, token.ErrInvalidRequest, "UTF-8"},
+		{"control character in client_id", token.Request{Subject: "a", ClientID: "x\ny"}, token.ErrInvalidRequest, "client_id"},
+		{"too many audiences", token.Request{Subject: "a", Audience: strings.Split(strings.Repeat("a,", 16)+"a", ",")}, token.ErrInvalidRequest, "17 audiences"},
+		{"claims too large", token.Request{Subject: "a", Scopes: manyScopes(400)}, token.ErrInvalidRequest, "fewer scopes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,5 +85,20 @@ func TestMintServiceKind(t *testing.T) {
 	}
 	if got := tok.Claims.ExpiresAt.Time().Sub(tok.Claims.IssuedAt.Time()); got != time.Hour {
 		t.Errorf("lifetime: got %s, want 1h (max_ttl is allowed)", got)
+	}
+}
+
+func manyScopes(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("read:users!user=user-number-%d", i)
+	}
+	return out
+}
+
+func TestMintRecordsKeyID(t *testing.T) {
+	f := newFixture(t, "ES256")
+	if got, want := f.mint(t, token.Request{}).KeyID, f.keys.ActiveKeyID(); got != want {
+		t.Errorf("KeyID: got %q, want the active kid %q", got, want)
 	}
 }

@@ -65,12 +65,18 @@ func BenchmarkMintVsFloor(b *testing.B) {
 }
 
 func reportRatio(b *testing.B, name string, full, floor func()) {
+	reportRatioRounds(b, name, ratioRounds, ratioBlock, full, floor)
+}
+
+// reportRatioRounds is reportRatio with the number of rounds and the block
+// size given; more, shorter rounds resist load changes better.
+func reportRatioRounds(b *testing.B, name string, rounds, block int, full, floor func()) {
 	var fullNs, floorNs []float64
 	for b.Loop() {
 		fullNs, floorNs = fullNs[:0], floorNs[:0]
-		for r := 0; r < ratioRounds; r++ {
-			fullNs = append(fullNs, timeBlock(full))
-			floorNs = append(floorNs, timeBlock(floor))
+		for r := 0; r < rounds; r++ {
+			fullNs = append(fullNs, timeBlock(full, block))
+			floorNs = append(floorNs, timeBlock(floor, block))
 		}
 	}
 	fm, lm := median(fullNs), median(floorNs)
@@ -79,12 +85,12 @@ func reportRatio(b *testing.B, name string, full, floor func()) {
 	b.ReportMetric(fm/lm, "x-floor")
 }
 
-func timeBlock(op func()) float64 {
+func timeBlock(op func(), block int) float64 {
 	start := time.Now()
-	for i := 0; i < ratioBlock; i++ {
+	for i := 0; i < block; i++ {
 		op()
 	}
-	return float64(time.Since(start).Nanoseconds()) / ratioBlock
+	return float64(time.Since(start).Nanoseconds()) / float64(block)
 }
 
 func median(v []float64) float64 {

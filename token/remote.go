@@ -241,11 +241,12 @@ func (r *RemoteKeys) refresh(ctx context.Context) error {
 	if int64(len(body)) > r.opts.MaxBodySize {
 		return fmt.Errorf("%w: %s exceeds %d bytes", ErrKeySource, r.url, r.opts.MaxBodySize)
 	}
-	set, err := jwk.Parse(body)
+	set, skippedMembers, err := ParseSet(body)
 	if err != nil {
-		return fmt.Errorf("%w: parse %s: %v", ErrKeySource, r.url, err)
+		return fmt.Errorf("%s: %w", r.url, err)
 	}
 	keys, skipped := indexKeys(set)
+	skipped = append(skippedMembers, skipped...)
 	if len(keys) == 0 {
 		return fmt.Errorf("%w: %s has no usable signing key (%v)", ErrKeySource, r.url, skipped)
 	}
@@ -302,4 +303,3 @@ func orDefault(d, def time.Duration) time.Duration {
 	}
 	return d
 }
-

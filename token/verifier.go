@@ -3,6 +3,7 @@ package token
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,19 @@ const (
 	DefaultMaxTokenSize = 8 << 10
 )
 
+// NoLeeway, as VerifierConfig.Leeway, checks exp, nbf and iat against the
+// clock with no allowance for skew. The zero Leeway means DefaultLeeway.
+const NoLeeway time.Duration = -1
+
+// ExactLeeway returns d as a VerifierConfig.Leeway in which zero means no
+// leeway, as configuration files and flags read it.
+func ExactLeeway(d time.Duration) time.Duration {
+	if d == 0 {
+		return NoLeeway
+	}
+	return d
+}
+
 // RevocationList tells whether a token is revoked. revocation.Mirror
 // implements it; Check returns nil for a live token, an error for a revoked
 // one, and an error wrapping a staleness sentinel when the list is too old to
@@ -34,7 +48,7 @@ type RevocationList interface {
 type VerifierConfig struct {
 	Issuer       string        // required: the exact iss value
 	Audience     string        // required: this service's own identifier
-	Leeway       time.Duration // clock skew for exp, nbf and iat; default 30s
+	Leeway       time.Duration // clock skew for exp, nbf and iat; 0 means 30s, NoLeeway none
 	MaxTokenSize int           // bytes; default 8 KiB
 	// MaxLifetime, when set, rejects tokens whose exp-iat is longer.
 	MaxLifetime time.Duration
@@ -84,8 +98,14 @@ func NewVerifier(cfg VerifierConfig, keys KeySource, opts ...VerifierOption) (*V
 	if keys == nil {
 		return nil, errors.New("token: verifier key source is missing")
 	}
-	if cfg.Leeway == 0 {
+	switch {
+	case cfg.Leeway == 0:
 		cfg.Leeway = DefaultLeeway
+	case cfg.Leeway == NoLeeway:
+		cfg.Leeway = 0
+	case cfg.Leeway < 0:
+		return nil, fmt.Errorf("token: verifier leeway %s is negative: use a positive "+
+			"duration, or NoLeeway for none", cfg.Leeway)
 	}
 	if cfg.MaxTokenSize == 0 {
 		cfg.MaxTokenSize = DefaultMaxTokenSize
@@ -113,17 +133,30 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 	if bytes.Count(compact, []byte{'.'}) != 2 {
 		return nil, fmt.Errorf("%w: want three dot-separated parts", ErrMalformed)
 	}
+	if err := checkEncoding(raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
 	protected, _, _, err := jwsbb.SplitCompact(compact)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	key, err := v.selectKey(ctx, jwsbb.HeaderParseCompact(protected))
+	header, err := base64.RawURLEncoding.DecodeString(string(protected))
+	if err != nil {
+		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	if err := checkMembers(header, headerNames); err != nil {
+		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	key, err := v.selectKey(ctx, jwsbb.HeaderParse(header))
 	if err != nil {
 		return nil, err
 	}
 	payload, err := jws.VerifyCompactFast(key.Key, compact, key.Algorithm)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	if err := checkMembers(payload, claimNames); err != nil {
+		return nil, fmt.Errorf("%w: claims: %v", ErrMalformed, err)
 	}
 	claims := new(Claims)
 	if err := json.Unmarshal(payload, claims); err != nil {
