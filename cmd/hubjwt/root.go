@@ -22,7 +22,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "", "YAML configuration `FILE`")
 	root.AddCommand(newServeCmd(), newMintCmd(), newVerifyCmd(), newKeysCmd(), newScopesCmd(),
-		newVersionCmd())
+		newRevokeCmd(), newProxyCmd(), newVersionCmd())
 	return root
 }
 

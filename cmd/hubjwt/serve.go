@@ -23,7 +23,6 @@ import (
 	"github.com/hubjwt/hubjwt/config"
 	"github.com/hubjwt/hubjwt/internal/boltdb"
 	"github.com/hubjwt/hubjwt/jwks"
-	"github.com/hubjwt/hubjwt/jwks/boltstore"
 	"github.com/hubjwt/hubjwt/server"
 	"github.com/hubjwt/hubjwt/token"
 )
@@ -69,7 +68,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	keys, err := openKeys(ctx, cfg, db, log)
+	keyStore, err := openKeyBackend(cfg, db)
+	if err != nil {
+		return err
+	}
+	keys, err := openKeys(ctx, cfg, keyStore, log)
+	if err != nil {
+		return err
+	}
+	startKeyRotation(ctx, cfg, keys, keyStore, log)
+	revocations, err := openRevocationStore(cfg, db, keyStore, log)
 	if err != nil {
 		return err
 	}
@@ -77,18 +85,31 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	granter, err := newGranter(cfg, grantOptions{})
+	mirror := startMirror(ctx, cfg, revocations, keyStore, log)
+	granter, err := newGranter(cfg, grantOptions{redis: keyStore.redis,
+		onShrink: subjectCutoff(revocations, mirror, revocationPolicy(cfg), log)})
 	if err != nil {
 		return err
 	}
+	exchange, err := newExchangeDeps(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer exchange.close()
 	srv, err := server.New(server.Deps{
-		Config:     cfg,
-		Keys:       keys,
-		Minter:     newMinter(cfg, keys),
-		Granter:    granter,
-		AdminToken: admin,
-		Logger:     log,
-		Ready:      []server.ReadyCheck{{Name: "store", Check: boltReady(db)}},
+		Config:      cfg,
+		Keys:        keys,
+		Minter:      newMinter(cfg, keys),
+		Granter:     granter,
+		AdminToken:  admin,
+		KeyRevoker:  keyRevoker{store: revocations, policy: revocationPolicy(cfg)},
+		Revocations: revocations,
+		Mirror:      mirror,
+		Logger:      log,
+		Ready:       []server.ReadyCheck{{Name: "store", Check: boltReady(db)}},
+		Hub:         exchange.hub,
+		Scopes:      exchange.scopes,
+		Refresh:     exchange.refresh,
 	})
 	if err != nil {
 		return err
@@ -101,26 +122,6 @@ func storeName(cfg config.Config) string {
 		return "redis"
 	}
 	return "embedded"
-}
-
-// openKeys loads the key set from the embedded store, creating the first keys
-// on an empty store.
-func openKeys(ctx context.Context, cfg config.Config, db *bolt.DB, log *slog.Logger) (*jwks.Manager, error) {
-	store, err := boltstore.New(db)
-	if err != nil {
-		return nil, err
-	}
-	m, err := jwks.NewManager(store, jwks.Config{
-		Algorithm: cfg.Signing.Algorithm,
-		Retention: cfg.Token.MaxTTL + cfg.Token.Leeway,
-	}, jwks.WithLogger(log))
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Load(ctx); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 func newMinter(cfg config.Config, keys *jwks.Manager) *token.Minter {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/spf13/cobra"
 
+	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/scopes"
 	"github.com/hubjwt/hubjwt/token"
 )
@@ -21,6 +24,7 @@ import (
 // verifyOptions are the flags of `hubjwt verify`.
 type verifyOptions struct {
 	jwks, issuer, audience, require, resource, version string
+	revocations                                        string
 	groups                                             []string
 	leeway                                             time.Duration
 }
@@ -55,6 +59,8 @@ func newVerifyCmd() *cobra.Command {
 	f.StringVar(&o.version, "jupyterhub-version", string(scopes.Latest),
 		"JupyterHub scope table: 3.0 or latest")
 	f.DurationVar(&o.leeway, "leeway", token.DefaultLeeway, "clock skew allowed for exp, nbf and iat")
+	f.StringVar(&o.revocations, "revocations", "", "revocation feed `URL` (GET /v1/revocations "+
+		"of the issuer); the token must not be revoked there")
 	return cmd
 }
 
@@ -68,13 +74,25 @@ func runVerify(ctx context.Context, arg string, stdin io.Reader, o verifyOptions
 	if err != nil {
 		return nil, err
 	}
-	keys, closeKeys, err := keySource(ctx, o.jwks)
+	keys, keySet, closeKeys, err := keySource(ctx, o.jwks)
 	if err != nil {
 		return nil, err
 	}
 	defer closeKeys()
+	var opts []token.VerifierOption
+	if o.revocations != "" {
+		list, err := fetchRevocations(ctx, o.revocations, o.issuer, keySet)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, token.WithRevocationList(list))
+	}
+	if o.leeway < 0 {
+		return nil, fmt.Errorf("--leeway %s is negative: use 0 for none or a duration such as 30s",
+			o.leeway)
+	}
 	v, err := token.NewVerifier(token.VerifierConfig{Issuer: o.issuer, Audience: o.audience,
-		Leeway: o.leeway}, keys)
+		Leeway: token.ExactLeeway(o.leeway)}, keys, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,28 +150,65 @@ func readToken(arg string, stdin io.Reader) (string, error) {
 	return line, nil
 }
 
-// keySource opens --jwks: a URL is fetched and cached, anything else is a file.
-func keySource(ctx context.Context, loc string) (token.KeySource, func(), error) {
+// keySource opens --jwks: a URL is fetched and cached, anything else is a
+// file. It also returns the JWK Set, which verifies the revocation feed.
+func keySource(ctx context.Context, loc string) (token.KeySource,
+	func(context.Context) (jwk.Set, error), func(), error) {
 	if strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://") {
 		fetchCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
 		r, err := token.NewRemoteKeys(fetchCtx, loc, token.RemoteOptions{})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return r, r.Close, nil
+		return r, r.Set, r.Close, nil
 	}
 	b, err := os.ReadFile(loc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read --jwks file: %w", err)
+		return nil, nil, nil, fmt.Errorf("read --jwks file: %w", err)
 	}
 	set, err := jwk.Parse(b)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse --jwks file %s: %w", loc, err)
+		return nil, nil, nil, fmt.Errorf("parse --jwks file %s: %w", loc, err)
 	}
 	s, err := token.NewStaticKeys(set)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s, func() {}, nil
+	return s, func(context.Context) (jwk.Set, error) { return set, nil }, func() {}, nil
+}
+
+// fetchRevocations reads the signed revocation feed once, verifies it against
+// the issuer's keys and returns it as a revocation list.
+func fetchRevocations(ctx context.Context, url, issuer string,
+	keys func(context.Context) (jwk.Set, error)) (*revocation.Mirror, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("--revocations %q: %w", url, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch the revocation feed: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch the revocation feed %s: HTTP %d", url, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, revocation.MaxFeedSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the revocation feed: %w", err)
+	}
+	set, err := keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	feed, err := revocation.VerifyFeed(body, set, issuer)
+	if err != nil {
+		return nil, err
+	}
+	m := revocation.NewMirror(revocation.MirrorConfig{Logger: slog.New(slog.DiscardHandler)})
+	m.Apply(revocation.Update{Entries: feed.Entries, Generation: feed.Generation, Full: true})
+	return m, nil
 }
