@@ -11,7 +11,7 @@ BENCH_PKGS  := ./token/ ./scopes/ ./revocation/...
 BENCH_COUNT ?= 8
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test test-deps bench lint clean
+.PHONY: help build run test test-deps bench bench-http lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,9 @@ test: test-deps ## go vet, then every test with the race detector
 bench: ## Benchmarks with their floors, BENCH_COUNT runs each, summarized by benchstat
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) $(BENCH_PKGS) | tee bench.out
 	$(GO) run $(BENCHSTAT) bench.out
+
+bench-http: ## JWKS requests per second against nginx serving the same bytes (wrk)
+	@bash scripts/bench-http.sh
 
 lint: ## gofmt check, go vet and staticcheck
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi

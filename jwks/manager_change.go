@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// errUnchanged tells apply that a change function found nothing to do.
+// errUnchanged is returned by a change function that finds nothing to do.
 var errUnchanged = errors.New("jwks: key set unchanged")
 
 // changeFunc computes a new key set from the current one at now.
@@ -19,7 +19,7 @@ const maxChangeAttempts = 5
 
 // apply runs change on the current keys and saves the result, fenced by fence
 // unless it is 0. When another process saved first, it reloads and runs
-// change again on their keys. It returns the key sets before and after; both
+// change again on their keys. It returns the key sets before and after, which
 // are the same when change returned errUnchanged.
 func (m *Manager) apply(ctx context.Context, fence uint64, change changeFunc) (
 	before, after *keySet, err error) {

@@ -16,11 +16,11 @@ type Schedule struct {
 	// may sign, so that every cached JWK Set holds it. A rotation that is due
 	// waits for it (after a revocation replaced the next key, for example).
 	Prepublish time.Duration
-	// Interval is how often the Scheduler checks; default RotationPeriod/10,
-	// at most one minute and at least 100 ms.
+	// Interval is how often the Scheduler checks. The default is
+	// RotationPeriod/10, at most one minute and at least 100 ms.
 	Interval time.Duration
 	// Lease bounds how long one process holds the rotation lock of a shared
-	// store; default 30 s.
+	// store. The default is 30 s.
 	Lease time.Duration
 }
 
@@ -110,17 +110,17 @@ func (s *Scheduler) change(ctx context.Context, fence uint64) error {
 		if !s.due(set, now) {
 			return nil, errUnchanged
 		}
-		kept := prune(keys, now)
+		remaining := prune(keys, now)
 		switch {
 		case s.rotationDue(set, now):
 			reason = "scheduled rotation"
-			return rotate(kept, s.m.cfg.Algorithm, now, s.m.cfg.Retention)
-		case nextKey(kept) == nil:
+			return rotate(remaining, s.m.cfg.Algorithm, now, s.m.cfg.Retention)
+		case nextKey(remaining) == nil:
 			reason = "no next key"
-			return ensureNext(kept, s.m.cfg.Algorithm, now)
+			return ensureNext(remaining, s.m.cfg.Algorithm, now)
 		default:
 			reason = "expired keys removed"
-			return kept, nil
+			return remaining, nil
 		}
 	})
 	if err != nil || before == after {
@@ -163,7 +163,7 @@ func nextKey(keys []*Key) *Key {
 }
 
 // Follow reloads the key set whenever changes delivers a value and every
-// interval, until ctx ends, so a process sees changes other processes made.
+// interval, until ctx ends, so a process picks up changes other processes made.
 // changes may be nil. Reload errors are logged and the current set is kept.
 func (m *Manager) Follow(ctx context.Context, interval time.Duration, changes <-chan struct{}) {
 	t := time.NewTicker(interval)

@@ -23,11 +23,11 @@ const MinEncryptionKeyBytes = 32
 const sealInfo = "hubjwt jwks private keys at rest A256GCMKW v1"
 
 // JWESealer is the Sealer that stores each private JWK as a compact JWE
-// (RFC 7516): the content is encrypted with A256GCM under a random key, which
-// is wrapped with A256GCMKW under a key derived from the configured secret
-// with HKDF-SHA256 (RFC 5869). The JWE's kid names the derived key by a hash,
-// so a store written with another secret fails with ErrWrongEncryptionKey. It
-// is safe for concurrent use.
+// (RFC 7516). The content is encrypted with A256GCM under a random key. That
+// key is wrapped with A256GCMKW under a key derived from the configured secret
+// with HKDF-SHA256 (RFC 5869). The JWE's kid is a hash of the derived key, so
+// a store written with another secret fails with ErrWrongEncryptionKey. It is
+// safe for concurrent use.
 type JWESealer struct {
 	key []byte
 	kid string

@@ -112,7 +112,8 @@ type keysList struct {
 }
 
 // keysAction runs change (nil for a read) on the store directly when no
-// server holds it, and otherwise calls the admin API route; then prints the keys.
+// server holds it, and otherwise calls the admin API route. Then it prints the
+// keys.
 func keysAction(cmd *cobra.Command, method, route string,
 	change func(context.Context, localKeys) error) error {
 	cfg, err := loadConfig(cmd, nil)
@@ -121,9 +122,9 @@ func keysAction(cmd *cobra.Command, method, route string,
 	}
 	ctx := cmd.Context()
 	var out keysList
-	local, closeStore, err := openLocalKeys(ctx, cfg)
+	local, closeStore, err := openStore(cmd, cfg)
 	switch {
-	case errors.Is(err, boltdb.ErrLocked):
+	case errors.Is(err, errUseAdminAPI):
 		client, cerr := newAdminClient(cmd, cfg)
 		if cerr != nil {
 			return cerr
@@ -153,6 +154,7 @@ func openLocalKeys(ctx context.Context, cfg config.Config) (localKeys, func(), e
 	if err != nil && !(cfg.Redis.Enabled() && errors.Is(err, boltdb.ErrLocked)) {
 		return localKeys{}, nil, err
 	}
+
 	closeAll := func() {
 		if db != nil {
 			db.Close()
