@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hubjwt/hubjwt/config"
+	"github.com/hubjwt/hubjwt/internal/boltdb"
 )
 
 // adminClient calls the admin API of a running `hubjwt serve`.
@@ -90,9 +92,10 @@ func (a *adminClient) do(ctx context.Context, method, path string, body, out any
 			Description string `json:"error_description"`
 		}
 		if json.Unmarshal(raw, &e) == nil && e.Error != "" {
-			return fmt.Errorf("%s %s: %d %s: %s", method, path, resp.StatusCode, e.Error, e.Description)
+			return fmt.Errorf("%s %s%s: %d %s: %s", method, a.base, path, resp.StatusCode, e.Error,
+				e.Description)
 		}
-		return fmt.Errorf("%s %s: HTTP %d", method, path, resp.StatusCode)
+		return fmt.Errorf("%s %s%s: HTTP %d", method, a.base, path, resp.StatusCode)
 	}
 	if out == nil {
 		return nil
@@ -101,4 +104,30 @@ func (a *adminClient) do(ctx context.Context, method, path string, body, out any
 		return fmt.Errorf("decode the admin API response: %w", err)
 	}
 	return nil
+}
+
+// errUseAdminAPI means the command must go through the admin API of a running
+// server: --url was given, or a server holds the embedded store.
+var errUseAdminAPI = errors.New("use the admin API")
+
+// openStore opens the key and revocation stores directly, or returns
+// errUseAdminAPI. It never creates an embedded store: a missing one is an
+// error, so a command run in the wrong directory does not mint with new keys
+// that no server publishes.
+func openStore(cmd *cobra.Command, cfg config.Config) (localKeys, func(), error) {
+	if cmd.Flags().Changed("url") {
+		return localKeys{}, nil, errUseAdminAPI
+	}
+	if !cfg.Redis.Enabled() {
+		path := filepath.Join(cfg.DataDir, boltdb.FileName)
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return localKeys{}, nil, fmt.Errorf("no key store at %s: run hubjwt serve with this "+
+				"data_dir first, set data_dir (HUBJWT_DATA_DIR) to the server's, or pass --url", path)
+		}
+	}
+	l, closeStore, err := openLocalKeys(cmd.Context(), cfg)
+	if errors.Is(err, boltdb.ErrLocked) {
+		return localKeys{}, nil, errUseAdminAPI
+	}
+	return l, closeStore, err
 }

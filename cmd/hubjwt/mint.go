@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hubjwt/hubjwt/internal/boltdb"
 	"github.com/hubjwt/hubjwt/token"
 )
 
@@ -24,7 +23,8 @@ func newMintCmd() *cobra.Command {
 	}
 	subject := cmd.Flags().String("subject", "", "JupyterHub user or service `NAME` (required)")
 	kind := cmd.Flags().String("kind", token.KindUser, "subject kind: user or service")
-	scopeList := cmd.Flags().StringSlice("scope", nil, "scope to grant, repeatable or comma-separated")
+	scopeList := cmd.Flags().StringSlice("scope", nil, "scope to grant, repeatable or "+
+		"comma-separated (required; inherit grants every scope the owner holds)")
 	audience := cmd.Flags().StringSlice("audience", nil, "aud value (default token.default_audience)")
 	ttl := cmd.Flags().Duration("ttl", 0, "token lifetime, such as 5m (default token.default_ttl)")
 	asJSON := cmd.Flags().Bool("json", false, "print the whole token response as JSON")
@@ -32,6 +32,10 @@ func newMintCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *subject == "" {
 			return errors.New("--subject is missing: name the user or service the token is for")
+		}
+		if len(*scopeList) == 0 {
+			return errors.New("--scope is missing: name the scopes to grant, or use " +
+				"--scope inherit for every scope the owner holds")
 		}
 		cfg, err := loadConfig(cmd, nil)
 		if err != nil {
@@ -47,9 +51,9 @@ func newMintCmd() *cobra.Command {
 			ExpiresIn   int64  `json:"expires_in"`
 			Scope       string `json:"scope"`
 		}
-		keys, closeStore, err := openLocalKeys(cmd.Context(), cfg)
+		keys, closeStore, err := openStore(cmd, cfg)
 		switch {
-		case errors.Is(err, boltdb.ErrLocked):
+		case errors.Is(err, errUseAdminAPI):
 			client, cerr := newAdminClient(cmd, cfg)
 			if cerr != nil {
 				return cerr

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hubjwt/hubjwt/internal/boltdb"
 	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/token"
 )
@@ -67,9 +66,9 @@ func newRevokeCmd() *cobra.Command {
 			return err
 		}
 		var entry revocation.Entry
-		local, closeStore, err := openLocalKeys(cmd.Context(), cfg)
+		local, closeStore, err := openStore(cmd, cfg)
 		switch {
-		case errors.Is(err, boltdb.ErrLocked):
+		case errors.Is(err, errUseAdminAPI):
 			client, cerr := newAdminClient(cmd, cfg)
 			if cerr != nil {
 				return cerr

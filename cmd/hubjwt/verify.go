@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +25,7 @@ type verifyOptions struct {
 	jwks, issuer, audience, require, resource, version string
 	revocations                                        string
 	groups                                             []string
+	model                                              *scopes.Model // from --config, with custom scopes
 	leeway                                             time.Duration
 }
 
@@ -39,6 +39,18 @@ func newVerifyCmd() *cobra.Command {
 			"valid (and allows --require), 1 with one line on standard error otherwise.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("config") {
+				cfg, err := loadConfig(cmd, nil)
+				if err != nil {
+					return exitCode(1, err)
+				}
+				if !cmd.Flags().Changed("jupyterhub-version") {
+					o.version = cfg.Scopes.JupyterHubVersion
+				}
+				if o.model, err = scopeModel(cfg); err != nil {
+					return exitCode(1, err)
+				}
+			}
 			claims, err := runVerify(cmd.Context(), args[0], cmd.InOrStdin(), o)
 			if err != nil {
 				return exitCode(1, err)
@@ -111,13 +123,15 @@ func runVerify(ctx context.Context, arg string, stdin io.Reader, o verifyOptions
 // requireScope checks --require against the token's scopes with the same code
 // as `hubjwt scopes check`.
 func requireScope(claims *token.Claims, o verifyOptions) error {
-	v, err := scopes.ParseVersion(o.version)
-	if err != nil {
-		return err
-	}
-	m, err := scopes.NewModel(v, nil)
-	if err != nil {
-		return err
+	m := o.model
+	if m == nil || string(m.Version()) != o.version {
+		v, err := scopes.ParseVersion(o.version)
+		if err != nil {
+			return err
+		}
+		if m, err = scopes.NewModel(v, nil); err != nil {
+			return err
+		}
 	}
 	owner := scopes.Owner{Kind: scopes.OwnerKind(claims.Kind), Name: claims.Subject}
 	allowed, err := check(m, owner, claims.Scopes(), o.require, o.resource, o.groups)
@@ -135,26 +149,41 @@ func requireScope(claims *token.Claims, o verifyOptions) error {
 	return nil
 }
 
-// readToken returns arg, or one line of stdin when arg is "-".
+// maxTokenInput bounds what verify reads from standard input and maxJWKSFile
+// a --jwks file, so a wrong pipe or path fails fast instead of filling memory.
+const (
+	maxTokenInput = 64 << 10
+	maxJWKSFile   = 1 << 20
+)
+
+// readToken returns arg, or the token on stdin when arg is "-".
 func readToken(arg string, stdin io.Reader) (string, error) {
 	if arg != "-" {
 		return strings.TrimSpace(arg), nil
 	}
-	line, err := bufio.NewReaderSize(stdin, 64<<10).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	b, err := io.ReadAll(io.LimitReader(stdin, maxTokenInput+1))
+	if err != nil {
 		return "", fmt.Errorf("read the token from standard input: %w", err)
 	}
-	if line = strings.TrimSpace(line); line == "" {
+	if len(b) > maxTokenInput {
+		return "", fmt.Errorf("standard input exceeds %d bytes: pipe in one token", maxTokenInput)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
 		return "", errors.New("standard input is empty: pipe the token in, or pass it as TOKEN")
 	}
-	return line, nil
+	if strings.ContainsAny(tok, " \t\r\n") {
+		return "", errors.New("standard input holds more than one word: pipe in one token")
+	}
+	return tok, nil
 }
 
 // keySource opens --jwks: a URL is fetched and cached, anything else is a
 // file. It also returns the JWK Set, which verifies the revocation feed.
 func keySource(ctx context.Context, loc string) (token.KeySource,
 	func(context.Context) (jwk.Set, error), func(), error) {
-	if strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://") {
+	if lower := strings.ToLower(loc); strings.HasPrefix(lower, "http://") ||
+		strings.HasPrefix(lower, "https://") {
 		fetchCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
 		r, err := token.NewRemoteKeys(fetchCtx, loc, token.RemoteOptions{})
@@ -163,11 +192,11 @@ func keySource(ctx context.Context, loc string) (token.KeySource,
 		}
 		return r, r.Set, r.Close, nil
 	}
-	b, err := os.ReadFile(loc)
+	b, err := readFileLimited(loc, maxJWKSFile)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("read --jwks file: %w", err)
 	}
-	set, err := jwk.Parse(b)
+	set, _, err := token.ParseSet(b)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("parse --jwks file %s: %w", loc, err)
 	}
@@ -211,4 +240,25 @@ func fetchRevocations(ctx context.Context, url, issuer string,
 	m := revocation.NewMirror(revocation.MirrorConfig{Logger: slog.New(slog.DiscardHandler)})
 	m.Apply(revocation.Update{Entries: feed.Entries, Generation: feed.Generation, Full: true})
 	return m, nil
+}
+
+// readFileLimited reads path, failing when it is larger than limit bytes or
+// not a regular file.
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s exceeds %d bytes", path, limit)
+	}
+	return b, nil
 }

@@ -137,3 +137,36 @@ func introspect(t *testing.T, p *servetest.Process, tok string) map[string]any {
 	}
 	return out
 }
+
+func TestOwnerLostScopesRevokesTokens(t *testing.T) {
+	cfg := jhtest.Config{
+		Users:  []string{"alice", "bob"},
+		Groups: map[string][]string{"team": {"bob"}},
+		Roles: []jhtest.Role{{Name: "reader", Scopes: []string{"read:users!group=team"},
+			Users: []string{"alice"}}},
+	}
+	hub := jhtest.Start(t, cfg)
+	p := servetest.Start(t, servetest.Options{Env: []string{
+		"HUBJWT_JUPYTERHUB_API_URL=" + hub.APIURL(),
+		"HUBJWT_JUPYTERHUB_API_TOKEN=" + hub.ServiceToken,
+		"HUBJWT_SCOPES_JUPYTERHUB_VERSION=3.0",
+		"HUBJWT_INHERIT_CACHE_TTL=1s",
+	}})
+	before := mint(t, p, map[string]any{"subject": "alice", "scopes": []string{"inherit"}})
+	if !strings.Contains(before.Scope, "read:users!group=team") {
+		t.Fatalf("alice's inherit token lacks her role's scope: %q", before.Scope)
+	}
+	cfg.Roles[0].Users = nil
+	hub.Restart(t, cfg)
+	time.Sleep(1100 * time.Millisecond) // let the 1 s inherit cache expire
+	after := mint(t, p, map[string]any{"subject": "alice", "scopes": []string{"inherit"}})
+	if strings.Contains(after.Scope, "read:users!group=team") {
+		t.Errorf("after losing the role alice still gets its scope: %q", after.Scope)
+	}
+	if !p.WaitForLog("tokens revoked: the owner lost scopes", "sub=alice") {
+		t.Errorf("no subject cut-off logged:\n%s", p.Logs())
+	}
+	if active(t, p, before.AccessToken) {
+		t.Error("the token minted with the lost scopes is still active")
+	}
+}
