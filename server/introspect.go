@@ -37,6 +37,7 @@ func (s *Server) handleIntrospect(c echo.Context) error {
 		return badRequest("token is missing: send token=<access token> in the form body")
 	}
 	claims, err := s.introspect.Verify(c.Request().Context(), raw)
+	s.metrics.verified(err)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		s.log.Debug("introspection: inactive token", "err", err, "request_id", requestID(c))
