@@ -456,6 +456,19 @@ func testRefreshRotation(t *testing.T, hub *jhtest.Hub, p *servetest.Process) {
 			t.Error("the log lacks the suspected replay warning")
 		}
 	})
+	t.Run("revoked at the revocation endpoint", func(t *testing.T) {
+		rt := start(t)
+		status, _, body := call(t, "POST", p.URL+"/oauth2/revoke", formType, "",
+			url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}}.Encode())
+		if status != http.StatusOK {
+			t.Fatalf("POST /oauth2/revoke: got %d %s, want 200", status, body)
+		}
+		status, _, e := postToken(t, p, "", refreshForm(rt))
+		if status != http.StatusBadRequest || !strings.Contains(e.Description, "revoked") {
+			t.Errorf("refresh after revocation: got %d %s %q, want 400 naming the revocation",
+				status, e.Error, e.Description)
+		}
+	})
 	t.Run("10 concurrent refreshes with one token", func(t *testing.T) {
 		rt0 := start(t)
 		const n = 10
