@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -86,9 +87,9 @@ func (s *Server) checkRevocable(kid string) error {
 			continue
 		}
 		if k.State == jwks.StateRevoked {
-			return jwks.ErrInvalidState
+			return fmt.Errorf("%w: key %s is already revoked", jwks.ErrInvalidState, kid)
 		}
 		return nil
 	}
-	return jwks.ErrKeyNotFound
+	return fmt.Errorf("%w: kid %q: GET /v1/keys lists the stored kids", jwks.ErrKeyNotFound, kid)
 }
