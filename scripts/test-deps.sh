@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against: redis-server, JupyterHub 3.0 and
-# PyJWT from Debian's packages, and the jose npm package for the interop test.
+# PyJWT from Debian's packages, systemd-analyze (package systemd) for the unit
+# check, and the jose npm package for the interop test.
 # Each step says what it does and is skipped when the tool is already present.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # PyJWT needs cryptography for ES256, EdDSA and RSA keys.
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# systemd-analyze verifies deploy/systemd/hubjwt.service.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 
 # install_jose runs `npm ci` in test/interop: it installs the jose npm package,
 # at the version test/interop/package-lock.json pins, into
@@ -30,7 +33,7 @@ install_jose() {
 }
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: redis-server, jupyterhub, python3-jwt and python3-cryptography are installed"
+  echo "test-deps: redis-server, jupyterhub, python3-jwt, python3-cryptography and systemd are installed"
   install_jose
   exit 0
 fi

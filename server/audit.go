@@ -74,7 +74,8 @@ func (s *Server) audit(c echo.Context, event string, tok *token.Token, grant str
 
 // auditRevocation logs one revocation entry added.
 func (s *Server) auditRevocation(c echo.Context, e revocation.Entry) {
-	extra := []slog.Attr{slog.String("revocation", e.Kind.String())}
+	extra := []slog.Attr{slog.String("revocation", e.Kind.String()),
+		slog.Time("expires_at", e.ExpiresAt)}
 	if !e.Before.IsZero() {
 		extra = append(extra, slog.Time("before", e.Before))
 	}

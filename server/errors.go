@@ -9,9 +9,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/hubjwt/hubjwt/internal/hubapi"
+	"github.com/hubjwt/hubjwt/jwks"
+	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/scopes"
 	"github.com/hubjwt/hubjwt/scopes/inherit"
 	"github.com/hubjwt/hubjwt/token"
+	"github.com/hubjwt/hubjwt/token/refresh"
 )
 
 // OAuth 2.0 error codes (RFC 6749 section 5.2, RFC 6750 section 3.1, RFC 7009
@@ -20,6 +24,7 @@ import (
 const (
 	codeInvalidRequest       = "invalid_request"
 	codeInvalidClient        = "invalid_client"
+	codeUnsupportedTokenType = "unsupported_token_type"
 	codeInvalidGrant         = "invalid_grant"
 	codeUnauthorizedClient   = "unauthorized_client"
 	codeUnsupportedGrantType = "unsupported_grant_type"
@@ -83,6 +88,18 @@ func errorFor(err error) *oauthError {
 		errors.Is(err, scopes.ErrNotExpanded), errors.Is(err, scopes.ErrOwner):
 		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidScope,
 			Description: oneLine(err), cause: err}
+	case errors.Is(err, jwks.ErrKeyNotFound):
+		return &oauthError{Status: http.StatusNotFound, Code: codeNotFound,
+			Description: oneLine(err), cause: err}
+	case errors.Is(err, jwks.ErrInvalidState):
+		return &oauthError{Status: http.StatusConflict, Code: codeInvalidRequest,
+			Description: oneLine(err), cause: err}
+	case errors.Is(err, refresh.ErrMalformed), errors.Is(err, refresh.ErrNotFound),
+		errors.Is(err, refresh.ErrExpired), errors.Is(err, refresh.ErrRevoked),
+		errors.Is(err, refresh.ErrReused), errors.Is(err, refresh.ErrClientMismatch):
+		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidGrant,
+			Description: oneLine(err), cause: err}
+	// The inherit errors come first: they wrap hubapi errors and name the owner.
 	case errors.Is(err, inherit.ErrNotFound):
 		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidRequest,
 			Description: oneLine(err) + ": create the user or service in JupyterHub first",
@@ -92,6 +109,20 @@ func errorFor(err error) *oauthError {
 		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
 			Description: "cannot resolve the owner's current scopes: " + oneLine(err),
 			RetryAfter:  5, cause: err}
+	case errors.Is(err, hubapi.ErrInvalidToken):
+		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidGrant,
+			Description: "the hub rejected the token: it is invalid, expired or revoked",
+			cause:       err}
+	case errors.Is(err, hubapi.ErrUnavailable):
+		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
+			Description: "JupyterHub is unavailable: retry later", RetryAfter: 5, cause: err}
+	case errors.Is(err, revocation.ErrUnavailable):
+		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
+			Description: "the revocation store is unreachable; nothing was saved, retry later",
+			RetryAfter:  5, cause: err}
+	case errors.Is(err, revocation.ErrInvalidEntry):
+		return &oauthError{Status: http.StatusBadRequest, Code: codeInvalidRequest,
+			Description: oneLine(err), cause: err}
 	}
 	return &oauthError{Status: http.StatusInternalServerError, Code: codeServerError,
 		Description: "internal error; the server log has the details", cause: err}

@@ -34,15 +34,14 @@ func (s *Server) revocationsEnabled() bool { return s.deps.Revocations != nil }
 // once, so introspection sees it without waiting for the next sync.
 func (s *Server) storeRevocation(c echo.Context, e revocation.Entry) error {
 	if err := s.deps.Revocations.Add(c.Request().Context(), e); err != nil {
+		s.metrics.storeError("revocations", "write")
 		return err
 	}
 	if s.deps.Mirror != nil {
 		s.deps.Mirror.Add(e)
 	}
-	s.log.Info("revocation stored", "event", "revocation", "revocation_kind", e.Kind.String(),
-		"jti", e.JTI, "sub", e.Subject, "kind", e.SubjectKind, "kid", e.KID,
-		"before", e.Before, "expires_at", e.ExpiresAt, "reason", e.Reason,
-		"caller", c.Get(callerKey), "remote", c.RealIP(), "request_id", requestID(c))
+	s.auditRevocation(c, e)
+	s.metrics.revoked(e.Kind)
 	return nil
 }
 

@@ -14,7 +14,10 @@ import (
 
 	"github.com/hubjwt/hubjwt/config"
 	"github.com/hubjwt/hubjwt/jwks"
+	"github.com/hubjwt/hubjwt/revocation"
+	"github.com/hubjwt/hubjwt/scopes"
 	"github.com/hubjwt/hubjwt/token"
+	"github.com/hubjwt/hubjwt/token/refresh"
 )
 
 // Granter decides which scopes a token for an owner may carry: it resolves
@@ -37,9 +40,30 @@ type Deps struct {
 	Minter     *token.Minter
 	Granter    Granter
 	AdminToken string
+	// KeyRevoker enters revoked keys in the revocation list; nil makes
+	// POST /v1/keys/{kid}/revoke answer 503.
+	KeyRevoker KeyRevoker
 	Ready      []ReadyCheck
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// Hub identifies JupyterHub API tokens for the token exchange, and
+	// Scopes intersects their scopes; either nil disables the exchange.
+	Hub    HubIdentifier
+	Scopes *scopes.Model
+	// Refresh issues and rotates refresh tokens; nil disables them.
+	Refresh *refresh.Service
+	// Revocations stores revocations; nil makes the revocation routes answer
+	// 503. Mirror is the server's own view of it, which introspection checks.
+	Revocations revocation.Store
+	Mirror      *revocation.Mirror
+	// RefreshRevoker revokes an opaque refresh token at POST /oauth2/revoke.
+	RefreshRevoker RefreshRevoker
+}
+
+// RefreshRevoker revokes a refresh token and its family. An unknown token is
+// not an error (RFC 7009 section 2.2).
+type RefreshRevoker interface {
+	RevokeRefresh(ctx context.Context, raw string) error
 }
 
 // Server is the configured echo application.
@@ -48,8 +72,14 @@ type Server struct {
 	echo       *echo.Echo
 	log        *slog.Logger
 	introspect *token.Verifier
-	metrics    *metrics
-	admin      adminAuth
+	// revokeVerifier checks signature and issuer of tokens presented for
+	// revocation, without consulting the revocation list.
+	revokeVerifier *token.Verifier
+	metrics        *metrics
+	admin          adminAuth
+
+	clients       *clientRegistry // token endpoint clients
+	hubIdentities *identityCache  // nil without Deps.Hub
 
 	metadata         metadata
 	jwksCacheControl string
@@ -74,14 +104,32 @@ func New(d Deps) (*Server, error) {
 		metadata:         buildMetadata(d.Config.Issuer, d.Config.Signing.Algorithm),
 		jwksCacheControl: cacheControl(int(d.Config.JWKS.MaxAge / time.Second)),
 	}
-	v, err := token.NewVerifier(token.VerifierConfig{
-		Issuer: d.Config.Issuer, AnyAudience: true, Leeway: d.Config.Token.Leeway,
+	s.metrics.watchKeys(d.Keys, d.Config.Keys.RotationPeriod, d.Now)
+	if d.Mirror != nil {
+		s.metrics.watchMirror(d.Mirror)
+	}
+	keys := &managerKeys{m: d.Keys}
+	vcfg := token.VerifierConfig{
+		Issuer: d.Config.Issuer, AnyAudience: true, Leeway: token.ExactLeeway(d.Config.Token.Leeway),
 		MaxLifetime: d.Config.Token.MaxTTL,
-	}, &managerKeys{m: d.Keys}, token.WithVerifierClock(d.Now))
+	}
+	opts := []token.VerifierOption{token.WithVerifierClock(d.Now)}
+	rv, err := token.NewVerifier(vcfg, keys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("server: revocation verifier: %w", err)
+	}
+	s.revokeVerifier = rv
+	if d.Mirror != nil {
+		opts = append(opts, token.WithRevocationList(d.Mirror))
+	}
+	v, err := token.NewVerifier(vcfg, keys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("server: introspection verifier: %w", err)
 	}
 	s.introspect = v
+	if err := s.initTokenEndpoint(); err != nil {
+		return nil, err
+	}
 	s.echo = s.build()
 	return s, nil
 }
@@ -117,9 +165,16 @@ func (s *Server) build() *echo.Echo {
 	wellKnown.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 
 	e.POST("/oauth2/introspect", s.handleIntrospect, s.requireAdmin)
+	e.Match([]string{http.MethodPost, http.MethodOptions}, "/oauth2/token", s.handleToken,
+		s.clients.tokenCORS)
 	e.POST("/v1/tokens", s.handleMint, s.requireAdmin)
+	e.POST("/oauth2/revoke", s.handleRevoke)
+	e.POST("/v1/revocations", s.handleAdminRevoke, s.requireAdmin)
+	e.GET("/v1/revocations", s.handleFeed)
 	e.GET("/v1/keys", s.handleKeysList, s.requireAdmin)
 	e.POST("/v1/keys/rotate", s.handleKeysRotate, s.requireAdmin)
+	e.POST("/v1/keys/:kid/retire", s.handleKeysRetire, s.requireAdmin)
+	e.POST("/v1/keys/:kid/revoke", s.handleKeysRevoke, s.requireAdmin)
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
