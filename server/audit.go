@@ -59,11 +59,11 @@ func (s *Server) logAudit(c echo.Context, e auditEvent) {
 
 // audit logs one issued token: event is auditTokenMinted, auditTokenExchanged
 // or auditTokenRefreshed, and grant is the metrics grant label. The kid is the
-// key that signs now, which signed tok unless a rotation came in between.
+// key that signed tok.
 func (s *Server) audit(c echo.Context, event string, tok *token.Token, grant string) {
 	s.logAudit(c, auditEvent{
 		Event: event, Subject: tok.Claims.Subject, Kind: tok.Claims.Kind,
-		Scope: tok.Claims.Scope, JTI: tok.Claims.ID, KID: s.deps.Keys.ActiveKeyID(),
+		Scope: tok.Claims.Scope, JTI: tok.Claims.ID, KID: tok.KeyID,
 		Extra: []slog.Attr{
 			slog.Any("aud", []string(tok.Claims.Audience)),
 			slog.String("grant", grant),
