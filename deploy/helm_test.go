@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ func renderRaw(values map[string]any) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return engine.Engine{Strict: true}.Render(chrt, vals)
+	return engine.Engine{Strict: true}.RenderWithContext(context.Background(), chrt, vals)
 }
 
 // decode decodes every rendered document strictly: a field the Kubernetes
