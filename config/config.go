@@ -21,6 +21,7 @@ type Config struct {
 	Inherit    Inherit
 	Revocation Revocation
 	Refresh    Refresh
+	OIDC       OIDC
 	Log        Log
 	HTTP       HTTP
 }
@@ -135,6 +136,21 @@ type Refresh struct {
 	MaxLifetime time.Duration // refresh.max_lifetime: maximum lifetime of a refresh token
 	ReuseGrace  time.Duration // refresh.reuse_grace: window in which a used token is accepted again
 }
+
+// OIDC holds the OpenID Connect authorization code flow, whose login happens
+// at JupyterHub: hubjwt is an OAuth client of the hub.
+type OIDC struct {
+	HubURL          string        // oidc.hub_url: the hub's public URL browsers reach
+	HubClientID     string        // oidc.hub_client_id: hubjwt's oauth_client_id at the hub
+	HubClientSecret string        // oidc.hub_client_secret: default jupyterhub.api_token
+	HubRedirectURI  string        // oidc.hub_redirect_uri: default issuer + /oauth2/callback
+	HubPKCE         bool          // oidc.hub_pkce: send PKCE to the hub (JupyterHub 6.0 and later)
+	CodeTTL         time.Duration // oidc.code_ttl: lifetime of an authorization code
+	LoginTTL        time.Duration // oidc.login_ttl: time a user has to log in at the hub
+}
+
+// Enabled reports whether the authorization code flow is configured.
+func (o OIDC) Enabled() bool { return o.HubURL != "" }
 
 // Log holds the log/slog handler settings.
 type Log struct {

@@ -38,6 +38,8 @@ func defaults() Config {
 			MaxLifetime: 30 * 24 * time.Hour,
 			ReuseGrace:  10 * time.Second,
 		},
+		OIDC: OIDC{HubClientID: "service-hubjwt", CodeTTL: time.Minute,
+			LoginTTL: 10 * time.Minute},
 		Log: Log{Level: "info", Format: "text"},
 		HTTP: HTTP{
 			MaxBodyBytes:    64 << 10,
@@ -62,4 +64,5 @@ func (c *Config) resolveDerived() {
 	if len(c.Clients) == 0 {
 		c.Clients = []Client{{ID: DefaultClientID, Type: ClientPublic}}
 	}
+	c.resolveOIDC()
 }

@@ -33,6 +33,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.checkChoices()...)
 	errs = append(errs, checkClients(c.Clients)...)
 	errs = append(errs, checkCustomScopes(c.Scopes.Custom)...)
+	errs = append(errs, c.checkOIDC()...)
 	return errors.Join(errs...)
 }
 
@@ -111,6 +112,8 @@ func (c Config) checkDurations() []error {
 		{key: "revocation.max_staleness", value: c.Revocation.MaxStaleness},
 		{key: "refresh.max_lifetime", value: c.Refresh.MaxLifetime},
 		{key: "refresh.reuse_grace", value: c.Refresh.ReuseGrace, allowZero: true},
+		{key: "oidc.code_ttl", value: c.OIDC.CodeTTL},
+		{key: "oidc.login_ttl", value: c.OIDC.LoginTTL},
 		{key: "http.read_timeout", value: c.HTTP.ReadTimeout},
 		{key: "http.shutdown_timeout", value: c.HTTP.ShutdownTimeout},
 	}
