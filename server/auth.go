@@ -27,6 +27,9 @@ func (a adminAuth) matches(presented string) bool {
 
 // bearerToken returns the credential of an `Authorization: Bearer X` header.
 func bearerToken(r *http.Request) (string, bool) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		return "", false
+	}
 	h := r.Header.Get("Authorization")
 	scheme, cred, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || cred == "" {

@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -31,7 +33,61 @@ func decodeJSON(c echo.Context, dst any) error {
 	if dec.More() {
 		return badRequest("malformed JSON body: trailing data after the object")
 	}
+	if err := checkJSONMembers(body, jsonNames(dst)); err != nil {
+		return badRequest("malformed JSON body: %v", err)
+	}
 	return nil
+}
+
+// checkJSONMembers rejects a repeated member and a member whose name matches a
+// field only when letter case is ignored: encoding/json would accept both,
+// keeping the last value or folding the case, so {"subject":"a","subject":"b"}
+// and {"SUBJECT":"a"} would pass unnoticed.
+func checkJSONMembers(body []byte, names map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := tok.(string)
+		if seen[name] {
+			return fmt.Errorf("field %.40q appears twice", name)
+		}
+		seen[name] = true
+		if !names[name] {
+			return fmt.Errorf("field %.40q is not known: field names are case-sensitive", name)
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonNames returns the JSON member names of the struct dst points to.
+func jsonNames(dst any) map[string]bool {
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = t.Field(i).Name
+		}
+		names[name] = true
+	}
+	return names
 }
 
 // decodeForm parses an application/x-www-form-urlencoded body.
@@ -47,6 +103,13 @@ func decodeForm(c echo.Context) (url.Values, error) {
 	if err != nil {
 		return nil, badRequest("malformed form body: %v", err)
 	}
+	for name, values := range v {
+		// RFC 8693 section 2.1 lets audience and resource repeat.
+		if len(values) > 1 && name != "audience" && name != "resource" {
+			return nil, badRequest("parameter %.40q appears %d times: send it once "+
+				"(RFC 6749 section 3.1)", name, len(values))
+		}
+	}
 	return v, nil
 }
 
@@ -57,17 +120,26 @@ func readBody(c echo.Context) ([]byte, error) {
 		if errors.As(err, &he) {
 			return nil, he
 		}
-		return nil, badRequest("reading the request body failed: %v", err)
+		return nil, badRequest("reading the request body failed or timed out: send the " +
+			"whole body that Content-Length announces")
 	}
 	return body, nil
 }
 
 func requireMediaType(c echo.Context, want string) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != want {
 		return newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
-			"Content-Type %q is not accepted here: send %s", ct, want)
+			"Content-Type %.100q is not accepted here: send %s", ct, want)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
+			"charset %.40q is not accepted: send UTF-8", cs)
+	}
+	if enc := c.Request().Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		return newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
+			"Content-Encoding %.40q is not accepted: send the body uncompressed", enc)
 	}
 	return nil
 }

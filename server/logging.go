@@ -23,7 +23,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		s.log.Info("request", "method", c.Request().Method, "route", route, "status", status,
+		s.log.Info("request", "method", methodLabel(c.Request().Method), "route", route, "status", status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"remote", c.RealIP(), "request_id", requestID(c))
 		return err

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -180,7 +181,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		m.duration.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).
+		m.duration.WithLabelValues(route, methodLabel(c.Request().Method), strconv.Itoa(status)).
 			Observe(time.Since(start).Seconds())
 		return err
 	}
@@ -188,4 +189,15 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (m *metrics) handler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+}
+
+// methodLabel folds request methods outside RFC 9110's set into "other", so a
+// client cannot add label values, and with them series, at will.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }

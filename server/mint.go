@@ -59,6 +59,11 @@ func (s *Server) handleMint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(req.Scopes) > 0 && len(grant.Scopes) == 0 {
+		return newError(http.StatusBadRequest, codeInvalidScope,
+			"%s %s holds none of the requested scopes: request scopes the owner holds, "+
+				"or inherit", kind, req.Subject)
+	}
 	clientID := req.ClientID
 	if clientID == "" {
 		clientID = "hubjwt-admin"
@@ -72,6 +77,7 @@ func (s *Server) handleMint(c echo.Context) error {
 	}
 	s.audit(c, auditTokenMinted, tok, "admin")
 	s.metrics.tokenMinted(kind, "admin")
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, tokenResponse{
 		AccessToken:     tok.Raw,
 		TokenType:       "Bearer",
@@ -97,6 +103,9 @@ func (s *Server) requestedTTL(seconds *int64) (time.Duration, error) {
 	return time.Duration(*seconds) * time.Second, nil
 }
 
+// maxLoggedScopes bounds the scopes one log line lists; the count is logged too.
+const maxLoggedScopes = 20
+
 // grant applies the Granter, logging dropped scopes at info level.
 func (s *Server) grant(c echo.Context, kind, subject string, requested []string) (token.Grant, error) {
 	if s.deps.Granter == nil {
@@ -107,8 +116,12 @@ func (s *Server) grant(c echo.Context, kind, subject string, requested []string)
 		return token.Grant{}, err
 	}
 	if len(g.Dropped) > 0 {
+		dropped := g.Dropped
+		if len(dropped) > maxLoggedScopes {
+			dropped = dropped[:maxLoggedScopes]
+		}
 		s.log.Info("scopes dropped: the owner does not hold them", "sub", subject, "kind", kind,
-			"dropped", g.Dropped, "request_id", requestID(c))
+			"dropped", dropped, "dropped_count", len(g.Dropped), "request_id", requestID(c))
 	}
 	return g, nil
 }

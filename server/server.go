@@ -11,12 +11,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/lestrrat-go/jwx/v3/jwk"
 
 	"github.com/hubjwt/hubjwt/config"
 	"github.com/hubjwt/hubjwt/jwks"
 	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/scopes"
 	"github.com/hubjwt/hubjwt/token"
+	"github.com/hubjwt/hubjwt/token/authcode"
 	"github.com/hubjwt/hubjwt/token/refresh"
 )
 
@@ -58,6 +60,9 @@ type Deps struct {
 	Mirror      *revocation.Mirror
 	// RefreshRevoker revokes an opaque refresh token at POST /oauth2/revoke.
 	RefreshRevoker RefreshRevoker
+	// AuthCodes stores the authorization codes and pending logins of the
+	// OpenID Connect flow; nil keeps them in memory, for one process only.
+	AuthCodes authcode.Store
 }
 
 // RefreshRevoker revokes a refresh token and its family. An unknown token is
@@ -80,6 +85,7 @@ type Server struct {
 
 	clients       *clientRegistry // token endpoint clients
 	hubIdentities *identityCache  // nil without Deps.Hub
+	oidc          *oidcProvider
 
 	metadata         metadata
 	jwksCacheControl string
@@ -130,6 +136,7 @@ func New(d Deps) (*Server, error) {
 	if err := s.initTokenEndpoint(); err != nil {
 		return nil, err
 	}
+	s.initOIDC()
 	s.echo = s.build()
 	return s, nil
 }
@@ -158,16 +165,27 @@ func (s *Server) build() *echo.Echo {
 		Limit: fmt.Sprintf("%dB", s.deps.Config.HTTP.MaxBodyBytes),
 	}))
 
-	wellKnown := e.Group("/.well-known", cors("*"))
-	wellKnown.GET("/jwks.json", s.handleJWKS)
-	wellKnown.GET("/openid-configuration", s.handleMetadata)
-	wellKnown.GET("/oauth-authorization-server", s.handleMetadata)
-	wellKnown.OPTIONS("/*", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+	// Route middleware rather than a group's: an echo group with middleware
+	// answers every other method and path under its prefix with 404, not 405.
+	anyOrigin := cors("*")
+	preflight := func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
+	for path, h := range map[string]echo.HandlerFunc{
+		"/.well-known/jwks.json":                  s.handleJWKS,
+		"/.well-known/openid-configuration":       s.handleMetadata,
+		"/.well-known/oauth-authorization-server": s.handleMetadata,
+	} {
+		e.GET(path, h, anyOrigin)
+		e.HEAD(path, h, anyOrigin)
+		e.OPTIONS(path, preflight, anyOrigin)
+	}
 
 	e.POST("/oauth2/introspect", s.handleIntrospect, s.requireAdmin)
 	e.Match([]string{http.MethodPost, http.MethodOptions}, "/oauth2/token", s.handleToken,
 		s.clients.tokenCORS)
 	e.POST("/v1/tokens", s.handleMint, s.requireAdmin)
+	e.GET("/oauth2/authorize", s.handleAuthorize)
+	e.GET("/oauth2/callback", s.handleCallback)
+	e.Match([]string{http.MethodGet, http.MethodPost}, "/oauth2/userinfo", s.handleUserinfo)
 	e.POST("/oauth2/revoke", s.handleRevoke)
 	e.POST("/v1/revocations", s.handleAdminRevoke, s.requireAdmin)
 	e.GET("/v1/revocations", s.handleFeed)
@@ -180,6 +198,26 @@ func (s *Server) build() *echo.Echo {
 	e.GET("/readyz", s.handleReady)
 	e.GET("/metrics", s.metrics.handler())
 	return e
+}
+
+// signingKeys returns the keys of set that have signed or sign tokens: the
+// published set minus next keys, which sign nothing yet, so the issuer rejects
+// a token signed by a key that was never active.
+func signingKeys(set jwk.Set, infos []jwks.Info) jwk.Set {
+	next := map[string]bool{}
+	for _, k := range infos {
+		if k.State == jwks.StateNext {
+			next[k.ID] = true
+		}
+	}
+	out := jwk.NewSet()
+	for i := 0; i < set.Len(); i++ {
+		k, _ := set.Key(i)
+		if kid, _ := k.KeyID(); !next[kid] {
+			_ = out.AddKey(k)
+		}
+	}
+	return out
 }
 
 // managerKeys is a token.KeySource over the keys the manager publishes now.
@@ -201,7 +239,7 @@ func (k *managerKeys) Key(ctx context.Context, kid string) (token.VerificationKe
 	}
 	idx := k.index.Load()
 	if idx == nil || idx.doc != doc {
-		src, err := token.NewStaticKeys(doc.Set)
+		src, err := token.NewStaticKeys(signingKeys(doc.Set, k.m.Keys()))
 		if err != nil {
 			return token.VerificationKey{}, err
 		}

@@ -12,7 +12,7 @@ import (
 func TestBadHTTPInput(t *testing.T) {
 	p := servetest.Start(t, servetest.Options{Env: []string{"HUBJWT_HTTP_MAX_BODY_BYTES=4096"}})
 	admin := "Bearer " + p.AdminToken()
-	const jsonType, formType = "application/json", "application/x-www-form-urlencoded"
+	const jsonType = "application/json"
 	cases := []struct {
 		name        string
 		method      string
@@ -46,6 +46,12 @@ func TestBadHTTPInput(t *testing.T) {
 		{"introspect without token", "POST", "/oauth2/introspect", formType, admin, `token_type_hint=access_token`, 400, "invalid_request", "token"},
 		{"introspect as JSON", "POST", "/oauth2/introspect", jsonType, admin, `{"token":"x"}`, 415, "unsupported_media_type", "x-www-form-urlencoded"},
 		{"keys without admin token", "GET", "/v1/keys", "", "", ``, 401, "invalid_request", "admin"},
+		{"duplicate JSON field", "POST", "/v1/tokens", jsonType, admin, `{"subject":"alice","subject":"bob"}`, 400, "invalid_request", "twice"},
+		{"case-variant JSON field", "POST", "/v1/tokens", jsonType, admin, `{"SUBJECT":"alice"}`, 400, "invalid_request", "case-sensitive"},
+		{"UTF-16 charset", "POST", "/v1/tokens", jsonType + "; charset=utf-16", admin, `{"subject":"a"}`, 415, "unsupported_media_type", "UTF-8"},
+		{"repeated form parameter", "POST", "/oauth2/introspect", formType, admin, `token=a&token=b`, 400, "invalid_request", "appears 2 times"},
+		{"POST on the JWK Set", "POST", "/.well-known/jwks.json", jsonType, "", `{}`, 405, "method_not_allowed", "method"},
+		{"owner holds none of the scopes", "POST", "/v1/tokens", jsonType, admin, `{"subject":"alice","scopes":["admin:users!user=bob"]}`, 400, "invalid_scope", "none of the requested"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,6 +80,50 @@ func TestBadHTTPInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("gzip content encoding", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", p.URL+"/v1/tokens", strings.NewReader(`{"subject":"a"}`))
+		req.Header.Set("Content-Type", jsonType)
+		req.Header.Set("Content-Encoding", "gzip")
+		req.Header.Set("Authorization", admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("gzip body: got %d, want 415", resp.StatusCode)
+		}
+	})
+	t.Run("two Authorization headers", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", p.URL+"/v1/tokens", strings.NewReader(`{"subject":"a"}`))
+		req.Header.Set("Content-Type", jsonType)
+		req.Header.Add("Authorization", "Bearer nope")
+		req.Header.Add("Authorization", admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("two Authorization headers: got %d, want 401", resp.StatusCode)
+		}
+	})
+	t.Run("HEAD on the JWK Set", func(t *testing.T) {
+		resp, err := http.Head(p.URL + "/.well-known/jwks.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") == "" {
+			t.Errorf("HEAD: got %d, ETag %q; want 200 with the ETag", resp.StatusCode, resp.Header.Get("ETag"))
+		}
+	})
+	t.Run("mint response is not cached", func(t *testing.T) {
+		_, h, _ := call(t, "POST", p.URL+"/v1/tokens", jsonType, admin, `{"subject":"alice","scopes":["read:users!user=alice"]}`)
+		if got := h.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("Cache-Control: got %q, want no-store (RFC 6749 section 5.1)", got)
+		}
+	})
 	if status, _, _ := call(t, "GET", p.URL+"/healthz", "", "", ""); status != http.StatusOK {
 		t.Fatalf("healthz after bad input: got %d, want 200", status)
 	}
