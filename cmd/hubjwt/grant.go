@@ -71,7 +71,14 @@ func newGranter(cfg config.Config, opts grantOptions) (*token.Granter, error) {
 		return nil, fmt.Errorf("inherit.source %q is not valid: use static, hub-token or hub-roles",
 			cfg.Inherit.Source)
 	}
-	cached := inherit.NewCached(source, inherit.Options{TTL: cfg.Inherit.CacheTTL,
-		Redis: opts.redis, OnShrink: opts.onShrink})
+	ttl := cfg.Inherit.CacheTTL
+	if ttl == 0 {
+		// inherit.cache_ttl 0 disables the cache. inherit.Options reads a zero
+		// TTL as its default, so ask for one that expires at once; concurrent
+		// calls still share one hub request, and lost scopes are still noticed.
+		ttl = time.Nanosecond
+	}
+	cached := inherit.NewCached(source, inherit.Options{TTL: ttl, Redis: opts.redis,
+		OnShrink: opts.onShrink})
 	return &token.Granter{Model: model, Resolver: cached, Groups: book}, nil
 }
