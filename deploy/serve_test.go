@@ -39,7 +39,7 @@ func writeConfig(t *testing.T, text, keyPath string) string {
 	return file
 }
 
-// checkReady fails the test unless GET /readyz of p answers 200.
+// checkReady fails the test unless GET /readyz of p returns 200.
 func checkReady(t *testing.T, p *servetest.Process) {
 	t.Helper()
 	resp, err := http.Get(p.URL + "/readyz")
