@@ -91,6 +91,9 @@ func errorFor(err error) *oauthError {
 	case errors.Is(err, jwks.ErrKeyNotFound):
 		return &oauthError{Status: http.StatusNotFound, Code: codeNotFound,
 			Description: oneLine(err), cause: err}
+	case errors.Is(err, jwks.ErrNotPrepublished):
+		return &oauthError{Status: http.StatusConflict, Code: codeInvalidRequest,
+			Description: oneLine(err) + " (?force=true)", cause: err}
 	case errors.Is(err, jwks.ErrInvalidState):
 		return &oauthError{Status: http.StatusConflict, Code: codeInvalidRequest,
 			Description: oneLine(err), cause: err}

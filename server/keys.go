@@ -33,7 +33,18 @@ func (s *Server) handleKeysList(c echo.Context) error {
 }
 
 // handleKeysRotate rotates the keys: next becomes active, active is retired.
+//
+// It refuses, with 409, to activate a next key published for less than
+// keys.prepublish, because verifiers with a cached JWK Set would reject its
+// tokens; ?force=true rotates anyway (for a suspected compromise, revoke the
+// key instead).
 func (s *Server) handleKeysRotate(c echo.Context) error {
+	if c.QueryParam("force") != "true" {
+		err := jwks.CheckPrepublished(s.deps.Keys.Keys(), s.deps.Config.Keys.Prepublish, s.deps.Now())
+		if err != nil {
+			return err
+		}
+	}
 	if _, err := s.deps.Keys.Rotate(c.Request().Context(), "admin API"); err != nil {
 		return err
 	}

@@ -41,8 +41,19 @@ func newKeysCmd() *cobra.Command {
 		Short: "Make the next key active, retire the active key, create a new next key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return keysAction(cmd, http.MethodPost, "/v1/keys/rotate", func(ctx context.Context,
+			force, _ := cmd.Flags().GetBool("force")
+			route := "/v1/keys/rotate"
+			if force {
+				route += "?force=true"
+			}
+			return keysAction(cmd, http.MethodPost, route, func(ctx context.Context,
 				l localKeys) error {
+				if !force {
+					err := jwks.CheckPrepublished(l.keys.Keys(), l.cfg.Keys.Prepublish, time.Now())
+					if err != nil {
+						return fmt.Errorf("%w (--force)", err)
+					}
+				}
 				_, err := l.keys.Rotate(ctx, "hubjwt keys rotate")
 				return err
 			})
@@ -71,6 +82,8 @@ func newKeysCmd() *cobra.Command {
 				func(ctx context.Context, l localKeys) error { return l.revoke(ctx, kid) })
 		},
 	}
+	rotate.Flags().Bool("force", false, "rotate even when the next key is published for less "+
+		"than keys.prepublish, so verifiers with a cached JWK Set may reject new tokens")
 	for _, c := range []*cobra.Command{list, rotate, retire, revoke} {
 		addAdminFlags(c)
 		c.Flags().Bool("json", false, "print JSON instead of a table")

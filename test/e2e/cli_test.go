@@ -87,3 +87,20 @@ func TestCommandLineEdges(t *testing.T) {
 		}
 	})
 }
+
+func TestRotateWaitsForPrepublication(t *testing.T) {
+	p := servetest.Start(t, servetest.Options{})
+	admin := "Bearer " + p.AdminToken()
+	status, _, body := call(t, "POST", p.URL+"/v1/keys/rotate", "", admin, "")
+	if status != 409 || !strings.Contains(string(body), "keys.prepublish") {
+		t.Errorf("rotate right after start: got %d %s, want 409 naming keys.prepublish", status, body)
+	}
+	env := []string{"HUBJWT_DATA_DIR=" + p.DataDir, "HUBJWT_LISTEN=" + p.Addr}
+	if _, stderr, code := runCLI(t, env, "", "keys", "rotate"); code != 1 || !strings.Contains(stderr, "force") {
+		t.Errorf("hubjwt keys rotate: exit %d, stderr %q; want exit 1 naming --force", code, stderr)
+	}
+	if out, stderr, code := runCLI(t, env, "", "keys", "rotate", "--force", "--json"); code != 0 ||
+		!strings.Contains(out, `"state": "retired"`) {
+		t.Errorf("hubjwt keys rotate --force: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
