@@ -90,6 +90,8 @@ func TestAuditRotationRecord(t *testing.T) {
 	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	logs := &syncBuffer{}
 	s := newObservedServer(t, clock, logs)
+	// The next key must be published for keys.prepublish before it may sign.
+	clock.Advance(s.deps.Config.Keys.Prepublish + time.Minute)
 	if rec := do(t, s, "POST", "/v1/keys/rotate", "", ""); rec.Code != http.StatusOK {
 		t.Fatalf("rotate: got %d %s, want 200", rec.Code, rec.Body)
 	}
