@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // FileName is the database file inside data_dir.
@@ -27,7 +28,7 @@ func Open(dataDir string, lockWait time.Duration) (*bolt.DB, error) {
 	}
 	path := filepath.Join(dataDir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (stop the other hubjwt serve, or use its admin API)",
 			ErrLocked, path)
 	}

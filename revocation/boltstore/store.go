@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/hubjwt/hubjwt/revocation"
 )
@@ -206,7 +207,7 @@ func (s *Store) update(op string, fn func(tx *bbolt.Tx) error) error {
 }
 
 func wrap(op string, err error) error {
-	if errors.Is(err, bbolt.ErrDatabaseNotOpen) || errors.Is(err, bbolt.ErrDatabaseReadOnly) {
+	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) || errors.Is(err, bolterrors.ErrDatabaseReadOnly) {
 		return fmt.Errorf("boltstore: %s: %w: %w", op, revocation.ErrUnavailable, err)
 	}
 	return fmt.Errorf("boltstore: %s: %w", op, err)

@@ -84,7 +84,7 @@ func TestMintThenVerifyOffline(t *testing.T) {
 	})
 
 	t.Run("go-jose", func(t *testing.T) {
-		jws, err := jose.ParseSigned(resp.AccessToken,
+		jws, err := jose.ParseSignedCompact(resp.AccessToken,
 			[]jose.SignatureAlgorithm{jose.ES256, jose.EdDSA, jose.RS256, jose.PS256})
 		if err != nil {
 			t.Fatalf("ParseSigned: %v", err)
