@@ -36,6 +36,8 @@ func (s *Server) handleToken(c echo.Context) error {
 		return s.handleExchange(c, client, form)
 	case grantRefreshToken:
 		return s.handleRefresh(c, client, form)
+	case grantAuthorizationCode:
+		return s.handleAuthorizationCode(c, client, form)
 	case "":
 		return badRequest("grant_type is missing: use %s or %s", grantTokenExchange,
 			grantRefreshToken)

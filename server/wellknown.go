@@ -81,6 +81,13 @@ type metadata struct {
 	IDTokenSigningAlgValues       []string `json:"id_token_signing_alg_values_supported"`
 	RevocationFeedEndpoint        string   `json:"revocation_feed_endpoint"`
 	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
+	// The OpenID Connect fields, set when oidc.hub_url is.
+	AuthorizationEndpoint                      string   `json:"authorization_endpoint,omitempty"`
+	UserinfoEndpoint                           string   `json:"userinfo_endpoint,omitempty"`
+	ScopesSupported                            []string `json:"scopes_supported,omitempty"`
+	ClaimsSupported                            []string `json:"claims_supported,omitempty"`
+	ResponseModesSupported                     []string `json:"response_modes_supported,omitempty"`
+	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
 }
 
 func buildMetadata(issuer, alg string) metadata {

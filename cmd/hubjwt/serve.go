@@ -96,6 +96,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer exchange.close()
+	authCodes, err := openAuthCodes(keyStore, db)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Deps{
 		Config:      cfg,
 		Keys:        keys,
@@ -112,6 +116,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Refresh:     exchange.refresh,
 		// refresh.Service revokes a refresh token's family at POST /oauth2/revoke.
 		RefreshRevoker: exchange.refresh,
+		AuthCodes:      authCodes,
 	})
 	if err != nil {
 		return err

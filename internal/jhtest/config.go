@@ -43,6 +43,11 @@ type Config struct {
 	Groups map[string][]string
 	// Roles is c.JupyterHub.load_roles.
 	Roles []Role
+	// OAuthRedirectURI, when set, registers the hubjwt service as an OAuth
+	// client of the hub with oauth_client_id service-hubjwt, this
+	// oauth_redirect_uri, oauth_client_allowed_scopes [inherit] and
+	// oauth_no_confirm, as docs/oidc.md describes.
+	OAuthRedirectURI string
 }
 
 // Service is an API-only service registered with the hub.

@@ -57,8 +57,12 @@ type spec struct {
 
 // serviceSpec is one entry of c.JupyterHub.services.
 type serviceSpec struct {
-	Name     string `json:"name"`
-	APIToken string `json:"api_token"`
+	Name               string   `json:"name"`
+	APIToken           string   `json:"api_token"`
+	OAuthClientID      string   `json:"oauth_client_id,omitempty"`
+	OAuthRedirectURI   string   `json:"oauth_redirect_uri,omitempty"`
+	OAuthAllowedScopes []string `json:"oauth_client_allowed_scopes,omitempty"`
+	OAuthNoConfirm     bool     `json:"oauth_no_confirm,omitempty"`
 }
 
 // buildSpec turns cfg into the hub's configuration for the hub h.
@@ -82,10 +86,12 @@ func (h *Hub) buildSpec(cfg Config) (spec, error) {
 	if serviceScopes == nil {
 		serviceScopes = DefaultServiceScopes
 	}
-	s.Services = []serviceSpec{
-		{Name: ServiceName, APIToken: h.ServiceToken},
-		{Name: adminServiceName, APIToken: h.AdminToken},
+	hubjwt := serviceSpec{Name: ServiceName, APIToken: h.ServiceToken}
+	if cfg.OAuthRedirectURI != "" {
+		hubjwt.OAuthClientID, hubjwt.OAuthRedirectURI = "service-"+ServiceName, cfg.OAuthRedirectURI
+		hubjwt.OAuthAllowedScopes, hubjwt.OAuthNoConfirm = []string{"inherit"}, true
 	}
+	s.Services = []serviceSpec{hubjwt, {Name: adminServiceName, APIToken: h.AdminToken}}
 	roles := []Role{
 		{Name: ServiceName, Scopes: nonNil(serviceScopes), Services: []string{ServiceName}},
 		{Name: adminServiceName, Scopes: adminScopes, Services: []string{adminServiceName}},
