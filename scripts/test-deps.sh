@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against: redis-server, JupyterHub 3.0 and
 # PyJWT from Debian's packages, systemd-analyze (package systemd) for the unit
-# check, and the jose npm package for the interop test.
+# check, the jose npm package for the interop test, and the openid-client npm
+# package for the OpenID Connect test.
 # Each step says what it does and is skipped when the tool is already present.
 set -euo pipefail
 
@@ -32,9 +33,27 @@ install_jose() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
+# install_openid_client runs `npm ci` in test/oidc/js: it installs the
+# openid-client npm package, at the version test/oidc/js/package-lock.json
+# pins, into test/oidc/js/node_modules for the openid-client relying-party
+# test. It is skipped when that version is already there.
+install_openid_client() {
+  local dir want have
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/oidc/js"
+  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/openid-client'].version")
+  have=$(node -p "try { require('$dir/node_modules/openid-client/package.json').version } catch { '' }")
+  if [ "$want" = "$have" ]; then
+    echo "test-deps: openid-client $have is installed in test/oidc/js"
+    return
+  fi
+  echo "test-deps: installing openid-client $want into test/oidc/js with npm ci"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 if [ ${#need[@]} -eq 0 ]; then
   echo "test-deps: redis-server, jupyterhub, python3-jwt, python3-cryptography and systemd are installed"
   install_jose
+  install_openid_client
   exit 0
 fi
 
@@ -50,3 +69,4 @@ DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y --no-install-
   "${need[@]}" >/dev/null
 echo "test-deps: installed ${need[*]}"
 install_jose
+install_openid_client
