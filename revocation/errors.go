@@ -34,6 +34,10 @@ var (
 	ErrCursorExpired = errors.New("revocation: cursor expired: changes after it " +
 		"were pruned; load the full list again")
 
+	// ErrInvalidCursor is returned by Store.Changes for a cursor that no List or
+	// Changes call returned.
+	ErrInvalidCursor = errors.New("revocation: invalid cursor")
+
 	// ErrInvalidFeed is returned by VerifyFeed and the feed source for a feed that
 	// is malformed, forged, for another issuer or older than one already applied.
 	ErrInvalidFeed = errors.New("revocation: invalid feed")

@@ -179,12 +179,17 @@ func (s *Server) checkAudience(audience, granted []string, id hubapi.Identity) e
 // opens reports whether a token with set may use the server or service aud
 // names.
 func (s *Server) opens(set *scopes.Set, aud string, id hubapi.Identity) bool {
-	if user, ok := strings.CutPrefix(aud, audienceServerPrefix); ok && user != "" {
-		var groups []string
-		if id.Kind == token.KindUser && id.Name == user {
-			groups = id.Groups
+	if suffix, ok := strings.CutPrefix(aud, audienceServerPrefix); ok && suffix != "" {
+		for _, srv := range serverClientCandidates(suffix) {
+			var groups []string
+			if id.Kind == token.KindUser && id.Name == srv.User {
+				groups = id.Groups
+			}
+			if srv.Allows(set, groups) {
+				return true
+			}
 		}
-		return scopes.ServerAccess{User: user}.Allows(set, groups)
+		return false
 	}
 	if svc, ok := strings.CutPrefix(aud, audienceServicePrefix); ok && svc != "" {
 		return set.Allows("access:services", scopes.Resource{Kind: scopes.KindService, Service: svc})
@@ -227,4 +232,29 @@ func firstN(list []string, n int) []string {
 		return append(slices.Clone(list[:n]), fmt.Sprintf("(and %d more)", len(list)-n))
 	}
 	return list
+}
+
+// serverClientCandidates returns every server whose JupyterHub OAuth client id
+// is jupyterhub-user-SUFFIX. JupyterHub builds the id as the URL-quoted user
+// name, followed for a named server by "-" and the quoted server name, so a
+// suffix with a "-" may name a user's default server or another user's named
+// server. Because of that a token's audience alone never identifies one
+// server: verifiers also check access:servers on their own server, as the
+// sidecar does.
+func serverClientCandidates(suffix string) []scopes.ServerAccess {
+	var out []scopes.ServerAccess
+	if user, err := url.PathUnescape(suffix); err == nil && user != "" {
+		out = append(out, scopes.ServerAccess{User: user})
+	}
+	for i := 0; i < len(suffix); i++ {
+		if suffix[i] != '-' {
+			continue
+		}
+		user, errU := url.PathUnescape(suffix[:i])
+		server, errS := url.PathUnescape(suffix[i+1:])
+		if errU == nil && errS == nil && user != "" && server != "" {
+			out = append(out, scopes.ServerAccess{User: user, Server: server})
+		}
+	}
+	return out
 }

@@ -36,6 +36,10 @@ func (s *Server) handleCallback(c echo.Context) error {
 		return errorPage(c, http.StatusBadRequest, "The hub's response has no state.")
 	}
 	login, err := s.takeLogin(c, hubState)
+	if errors.Is(err, errPageWritten) {
+		// The browser has its error page; the hub's code must not be redeemed.
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -66,20 +70,20 @@ func (s *Server) takeLogin(c echo.Context, hubState string) (pendingLogin, error
 	first, err := s.oidc.consumeRecord(c.Request().Context(), recordLogin, hubState, &login,
 		s.deps.Now())
 	if errors.Is(err, authcode.ErrNotFound) {
-		return login, errorPage(c, http.StatusBadRequest, "This sign-in is unknown or has "+
+		return login, pageError(c, http.StatusBadRequest, "This sign-in is unknown or has "+
 			"expired. Start again from the application.")
 	}
 	if err != nil {
 		return login, err
 	}
 	if !first {
-		return login, errorPage(c, http.StatusBadRequest, "This sign-in was already completed. "+
+		return login, pageError(c, http.StatusBadRequest, "This sign-in was already completed. "+
 			"Start again from the application.")
 	}
 	name := loginCookieName(hubState)
 	cookie, err := c.Cookie(name)
 	if err != nil || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(login.Binding)) != 1 {
-		return login, errorPage(c, http.StatusBadRequest, "This sign-in was started in another "+
+		return login, pageError(c, http.StatusBadRequest, "This sign-in was started in another "+
 			"browser. Start again from the application.")
 	}
 	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/oauth2/callback", MaxAge: -1,
@@ -204,4 +208,16 @@ func (s *Server) issueCode(c echo.Context, login pendingLogin, id hubapi.Identit
 		params.Set("state", login.State)
 	}
 	return redirectTo(c, login.RedirectURI, params)
+}
+
+// errPageWritten means an error page was sent and the request ends there.
+var errPageWritten = errors.New("server: error page written")
+
+// pageError writes an error page and returns errPageWritten, so the caller
+// stops instead of going on with a request it rejected.
+func pageError(c echo.Context, status int, message string) error {
+	if err := errorPage(c, status, message); err != nil {
+		return err
+	}
+	return errPageWritten
 }

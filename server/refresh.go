@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/scopes"
 	"github.com/hubjwt/hubjwt/token"
 	"github.com/hubjwt/hubjwt/token/refresh"
@@ -34,6 +35,9 @@ func (s *Server) handleRefresh(c echo.Context, client oauthClient, form url.Valu
 	family, err := s.deps.Refresh.Inspect(ctx, raw, client.id)
 	if err != nil {
 		return s.refreshError(c, client, raw, err)
+	}
+	if err := s.checkFamilyRevoked(c, family); err != nil {
+		return err
 	}
 	base, err := s.refreshBase(family, requested)
 	if err != nil {
@@ -109,4 +113,31 @@ func (s *Server) refreshError(c echo.Context, client oauthClient, raw string, er
 			"remote", c.RealIP(), "request_id", requestID(c))
 	}
 	return err
+}
+
+// checkFamilyRevoked ends a refresh token family whose owner was revoked after
+// the family began: a subject cut-off or a global cut-off covers every token
+// issued before it, and the family's first token was one of them, so the
+// family may mint no more access tokens. A stale revocation list gets 503.
+func (s *Server) checkFamilyRevoked(c echo.Context, f refresh.Family) error {
+	if s.deps.Mirror == nil {
+		return nil
+	}
+	err := s.deps.Mirror.Check("", f.Kind, f.Subject, "", f.CreatedAt)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, revocation.ErrStale):
+		return &oauthError{Status: http.StatusServiceUnavailable, Code: codeTemporarilyDown,
+			Description: "the revocation list is out of date; retry later", RetryAfter: 5,
+			cause: err}
+	}
+	if rerr := s.deps.Refresh.RevokeFamily(c.Request().Context(), f.ID); rerr != nil {
+		s.log.Error("revoking a refresh token family of a revoked owner failed", "err", rerr,
+			"family", f.ID, "sub", f.Subject, "kind", f.Kind, "request_id", requestID(c))
+	}
+	s.log.Info("refresh refused: the owner's tokens are revoked", "family", f.ID,
+		"sub", f.Subject, "kind", f.Kind, "request_id", requestID(c))
+	return newError(http.StatusBadRequest, codeInvalidGrant,
+		"the refresh token is revoked: sign in again")
 }

@@ -27,6 +27,9 @@ type revokeRequest struct {
 	Reason  string     `json:"reason"`
 }
 
+// maxUnixSeconds is 9999-12-31T23:59:59Z, the largest exp accepted.
+const maxUnixSeconds = 253402300799
+
 // revocationsEnabled reports whether a revocation store is configured.
 func (s *Server) revocationsEnabled() bool { return s.deps.Revocations != nil }
 
@@ -84,6 +87,10 @@ func (s *Server) entryFor(c echo.Context, req revokeRequest) (revocation.Entry, 
 	case req.JTI != "":
 		var exp time.Time
 		if req.Exp != nil {
+			if *req.Exp <= 0 || *req.Exp > maxUnixSeconds {
+				return revocation.Entry{}, badRequest("exp %d is not a time in seconds since "+
+					"1970 before the year 10000: give the token's exp", *req.Exp)
+			}
 			exp = time.Unix(*req.Exp, 0)
 		}
 		return policy.Token(req.JTI, exp, now, reason)
@@ -193,6 +200,9 @@ func (s *Server) handleFeed(c echo.Context) error {
 		switch {
 		case errors.Is(err, revocation.ErrCursorExpired):
 			since = ""
+		case errors.Is(err, revocation.ErrInvalidCursor):
+			return badRequest("since %.40q is not a cursor of this feed: pass the cursor of "+
+				"a feed, or leave since out for the whole list", since)
 		case err != nil:
 			return err
 		default:

@@ -52,6 +52,14 @@ func (s *Server) handleUserinfo(c echo.Context) error {
 		return &oauthError{Status: http.StatusUnauthorized, Code: codeInvalidToken,
 			Description: desc, Challenge: bearerChallenge, cause: err}
 	}
+	if aud := s.deps.Config.Token.DefaultAudience; !claims.Audience.Contains(aud) {
+		// A token meant for one single-user server or service must not let that
+		// server read its holder's profile.
+		return &oauthError{Status: http.StatusUnauthorized, Code: codeInvalidToken,
+			Description: "this access token is for another audience: userinfo accepts " +
+				"tokens whose aud contains " + aud,
+			Challenge: bearerChallenge}
+	}
 	if claims.Kind != token.KindUser {
 		return &oauthError{Status: http.StatusForbidden, Code: codeInsufficientScope,
 			Description: "userinfo describes users: this token belongs to a " + claims.Kind,

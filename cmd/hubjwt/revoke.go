@@ -34,6 +34,10 @@ func newRevokeCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		req := map[string]any{"reason": *reason}
 		given := 0
+		if *exp < 0 || *exp > 253402300799 {
+			return fmt.Errorf("--exp %d is not a time in seconds since 1970 before the year "+
+				"10000: give the token's exp", *exp)
+		}
 		if *jti != "" {
 			given++
 			req["jti"] = *jti

@@ -220,8 +220,8 @@ func parseCursor(cursor string) (uint64, error) {
 	}
 	seq, err := strconv.ParseUint(cursor, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("boltstore: cursor %q is invalid: pass a cursor "+
-			"returned by List or Changes", cursor)
+		return 0, fmt.Errorf("boltstore: %w %.40q: pass a cursor returned by List or Changes",
+			revocation.ErrInvalidCursor, cursor)
 	}
 	return seq, nil
 }

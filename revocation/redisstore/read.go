@@ -97,8 +97,8 @@ func (r reader) changes(ctx context.Context, cursor string, limit int) (revocati
 		cursor = "0-0"
 	}
 	if _, ok := revocation.CompareCursors(cursor, "0-0"); !ok {
-		return revocation.ChangeSet{}, fmt.Errorf("redisstore: cursor %q is invalid: pass "+
-			"a cursor returned by List or Changes", cursor)
+		return revocation.ChangeSet{}, fmt.Errorf("redisstore: %w %.40q: pass a cursor "+
+			"returned by List or Changes", revocation.ErrInvalidCursor, cursor)
 	}
 	if limit <= 0 {
 		limit = 1000

@@ -274,6 +274,9 @@ func TestTokenEndpoint(t *testing.T) {
 	t.Run("CORS", func(t *testing.T) { testCORS(t, hub, p) })
 	t.Run("refresh rotation", func(t *testing.T) { testRefreshRotation(t, hub, p) })
 	t.Run("reuse without grace", func(t *testing.T) { testReuseWithoutGrace(t, hub) })
+	t.Run("forged token revokes nothing", func(t *testing.T) { testForgedFamilyRevoke(t, hub, p) })
+	// Last, because it revokes every token alice holds.
+	t.Run("subject revocation ends refresh", func(t *testing.T) { testSubjectEndsRefresh(t, hub, p) })
 	p.Stop()
 	if strings.Contains(p.Logs(), hub.UserToken("alice")) ||
 		strings.Contains(p.Logs(), confidentialKey) {
@@ -512,5 +515,34 @@ func testReuseWithoutGrace(t *testing.T, hub *jhtest.Hub) {
 	status, _, e = postToken(t, p, "", refreshForm(next.RefreshToken))
 	if status != http.StatusBadRequest || e.Error != "invalid_grant" {
 		t.Errorf("successor after reuse: got %d %s, want 400 invalid_grant", status, e.Error)
+	}
+}
+
+// testForgedFamilyRevoke checks that a made-up refresh token with a real
+// family id, as a log line shows it, cannot revoke that family.
+func testForgedFamilyRevoke(t *testing.T, hub *jhtest.Hub, p *servetest.Process) {
+	rt := mustToken(t, p, exchangeForm(hub.UserToken("alice"), "offline_access")).RefreshToken
+	forged := rt[:22] + base64.RawURLEncoding.EncodeToString(make([]byte, 32))
+	status, _, body := call(t, "POST", p.URL+"/oauth2/revoke", formType, "",
+		url.Values{"token": {forged}, "token_type_hint": {"refresh_token"}}.Encode())
+	if status != http.StatusOK {
+		t.Fatalf("POST /oauth2/revoke with a forged token: got %d %s, want 200", status, body)
+	}
+	mustToken(t, p, refreshForm(rt))
+}
+
+// testSubjectEndsRefresh checks that revoking a subject also ends the refresh
+// token families that subject already holds.
+func testSubjectEndsRefresh(t *testing.T, hub *jhtest.Hub, p *servetest.Process) {
+	rt := mustToken(t, p, exchangeForm(hub.UserToken("alice"), "offline_access")).RefreshToken
+	status, _, body := call(t, "POST", p.URL+"/v1/revocations", "application/json",
+		"Bearer "+p.AdminToken(), `{"subject":"alice","kind":"user"}`)
+	if status != http.StatusOK {
+		t.Fatalf("revoke alice: got %d %s", status, body)
+	}
+	status, _, e := postToken(t, p, "", refreshForm(rt))
+	if status != http.StatusBadRequest || e.Error != "invalid_grant" {
+		t.Errorf("refresh after the subject revocation: got %d %s %q, want 400 invalid_grant",
+			status, e.Error, e.Description)
 	}
 }

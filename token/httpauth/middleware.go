@@ -3,6 +3,7 @@ package httpauth
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/hubjwt/hubjwt/token"
 )
@@ -65,7 +66,9 @@ func (a *Authenticator) Authenticate(r *http.Request) (*http.Request, *Failure) 
 		}
 	}
 	out := r.WithContext(token.NewContext(ctx, claims, access))
-	if cred.fromQuery {
+	// A token in the query is removed even when it was not the credential: a
+	// JupyterHub single-user server behind the proxy would accept it itself.
+	if cred.fromQuery || strings.Contains(r.URL.RawQuery, "token") {
 		u := *r.URL
 		u.RawQuery = withoutQueryParam(u.RawQuery, "token")
 		out.URL = &u

@@ -92,7 +92,10 @@ func TestQueryToken(t *testing.T) {
 	always := serve(t, httpauth.Options{Verifier: f.Verifier, QueryToken: httpauth.QueryTokenAlways})
 	wsOnly := serve(t, httpauth.Options{Verifier: f.Verifier,
 		QueryToken: httpauth.QueryTokenWebSocket})
-	upgrade := http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}}
+	never := serve(t, httpauth.Options{Verifier: f.Verifier})
+	upgrade := http.Header{"Upgrade": {"websocket"}, "Connection": {"keep-alive, Upgrade"},
+		"Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}, "Sec-Websocket-Version": {"13"}}
+	bearer := http.Header{"Authorization": {"Bearer " + tok.Raw}}
 	cases := []struct {
 		name       string
 		url        string
@@ -113,6 +116,10 @@ func TestQueryToken(t *testing.T) {
 			nil, 401, ""},
 		{"websocket policy accepts upgrades", wsOnly + "/servers/alice/?token=" + tok.Raw,
 			upgrade, 200, "alice\n"},
+		{"websocket policy needs a real upgrade", wsOnly + "/servers/alice/?token=" + tok.Raw,
+			http.Header{"Upgrade": {"websocket"}}, 401, ""},
+		{"unused query token is removed", never + "/servers/alice/?x=1&token=hub-secret",
+			bearer, 200, "alice\nquery=x=1\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

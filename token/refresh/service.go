@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"slices"
@@ -113,13 +114,34 @@ func (s *Service) Redeem(ctx context.Context, raw, clientID string) (Issued, err
 }
 
 // RevokeToken revokes the family of raw, as RFC 7009 revocation of a
-// refresh token does.
+// refresh token does, when raw is the family's current or previous token. Any
+// other token, such as one made up from a family id seen in a log, revokes
+// nothing and returns ErrNotFound.
 func (s *Service) RevokeToken(ctx context.Context, raw string) error {
-	familyID, _, err := parseToken(raw)
+	familyID, hash, err := parseToken(raw)
 	if err != nil {
 		return err
 	}
+	f, err := s.store.Get(ctx, familyID)
+	if err != nil {
+		return err
+	}
+	if !sameHash(hash, f.Current) && !sameHash(hash, f.Previous) {
+		return fmt.Errorf("%w: token is not a live token of family %s", ErrNotFound, familyID)
+	}
 	return s.store.Revoke(ctx, familyID)
+}
+
+// RevokeFamily revokes the family with id, for a server that learned its
+// owner was revoked.
+func (s *Service) RevokeFamily(ctx context.Context, id string) error {
+	return s.store.Revoke(ctx, id)
+}
+
+// sameHash compares two token hashes in constant time; an empty stored hash
+// never matches.
+func sameHash(presented, stored string) bool {
+	return stored != "" && subtle.ConstantTimeCompare([]byte(presented), []byte(stored)) == 1
 }
 
 // Purge deletes ended families from the store.
