@@ -2,10 +2,11 @@ package token
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/valyala/fastjson"
 )
 
 // claimNames and headerNames are the members whose spelling matters: a member
@@ -21,41 +22,45 @@ var (
 // checkMembers reports an error when the JSON object in b has a member twice
 // or a member that differs from a name in known only in case (RFC 7519
 // section 4 lets a parser reject duplicates; hubjwt does, so that every
-// component reads the same claims).
+// component reads the same claims). fastjson keeps repeated members and
+// unescapes names, so "\u0061lg" counts as a second "alg".
 func checkMembers(b []byte, known []string) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
+	p := memberParsers.Get()
+	defer memberParsers.Put(p)
+	v, err := p.ParseBytes(b)
 	if err != nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	o, err := v.Object()
+	if err != nil {
 		return errors.New("not a JSON object")
 	}
-	seen := make([]string, 0, 16)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
+	var seenArr [24][]byte
+	seen := seenArr[:0]
+	var problem error
+	o.Visit(func(key []byte, _ *fastjson.Value) {
+		if problem != nil {
+			return
 		}
-		name, _ := tok.(string)
 		for _, s := range seen {
-			if s == name {
-				return fmt.Errorf("member %.40q appears twice", name)
+			if bytes.Equal(s, key) {
+				problem = fmt.Errorf("member %.40q appears twice", key)
+				return
 			}
 		}
-		seen = append(seen, name)
+		seen = append(seen, key)
 		for _, k := range known {
-			if name != k && strings.EqualFold(name, k) {
-				return fmt.Errorf("member %.40q differs from %q only in case", name, k)
+			if len(k) == len(key) && string(key) != k && strings.EqualFold(string(key), k) {
+				problem = fmt.Errorf("member %.40q differs from %q only in case", key, k)
+				return
 			}
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
+	return problem
 }
+
+// memberParsers reuses fastjson parsers across checkMembers calls.
+var memberParsers fastjson.ParserPool
 
 // checkEncoding rejects a compact JWS whose parts are not canonical unpadded
 // base64url (RFC 7515 section 2): other alphabets, padding, whitespace, or
