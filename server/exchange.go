@@ -80,8 +80,8 @@ func (s *Server) handleExchange(c echo.Context, client oauthClient, form url.Val
 		}
 		resp.RefreshToken = issued
 	}
-	s.audit(c, "token exchanged", tok, "token_exchange")
-	s.metrics.minted.WithLabelValues(id.Kind, "token_exchange").Inc()
+	s.audit(c, auditTokenExchanged, tok, "token_exchange")
+	s.metrics.tokenMinted(id.Kind, "token_exchange")
 	return writeToken(c, resp)
 }
 

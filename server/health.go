@@ -32,6 +32,7 @@ func (s *Server) handleReady(c echo.Context) error {
 		if err != nil {
 			ready = false
 			checks[rc.Name] = err.Error()
+			s.metrics.storeError(rc.Name, "ping")
 			s.log.Warn("readiness check failed", "check", rc.Name, "err", err)
 		}
 	}

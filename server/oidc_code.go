@@ -153,7 +153,7 @@ func (s *Server) redeemCode(c echo.Context, client oauthClient, code string,
 		return err
 	}
 	s.audit(c, "authorization code redeemed", tok, grantAuthorizationCode)
-	s.metrics.minted.WithLabelValues(token.KindUser, grantAuthorizationCode).Inc()
+	s.metrics.tokenMinted(token.KindUser, grantAuthorizationCode)
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Pragma", "no-cache")

@@ -67,8 +67,8 @@ func (s *Server) handleRefresh(c echo.Context, client oauthClient, form url.Valu
 		s.log.Info("refresh token retried within the grace window", "family", issued.Family.ID,
 			"client_id", client.id, "sub", family.Subject, "request_id", requestID(c))
 	}
-	s.audit(c, "token refreshed", tok, "refresh_token")
-	s.metrics.minted.WithLabelValues(family.Kind, "refresh_token").Inc()
+	s.audit(c, auditTokenRefreshed, tok, "refresh_token")
+	s.metrics.tokenMinted(family.Kind, "refresh_token")
 	return writeToken(c, tokenResponse{
 		AccessToken: tok.Raw, TokenType: "Bearer", IssuedTokenType: tokenTypeAccessToken,
 		ExpiresIn: int64(tok.Claims.ExpiresAt - tok.Claims.IssuedAt), Scope: tok.Claims.Scope,
