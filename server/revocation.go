@@ -34,7 +34,7 @@ const maxUnixSeconds = 253402300799
 func (s *Server) revocationsEnabled() bool { return s.deps.Revocations != nil }
 
 // storeRevocation adds e durably and applies it to the server's own mirror at
-// once, so introspection sees it without waiting for the next sync.
+// once, so introspection applies it without waiting for the next sync.
 func (s *Server) storeRevocation(c echo.Context, e revocation.Entry) error {
 	if err := s.deps.Revocations.Add(c.Request().Context(), e); err != nil {
 		s.metrics.storeError("revocations", "write")
@@ -138,6 +138,7 @@ func (s *Server) handleRevoke(c echo.Context) error {
 	if raw == "" {
 		return badRequest("token is missing: send token=<token> in the form body")
 	}
+
 	switch hint := form.Get("token_type_hint"); hint {
 	case "", "access_token", "refresh_token":
 	default:
@@ -154,6 +155,7 @@ func (s *Server) handleRevoke(c echo.Context) error {
 	} else {
 		c.Set(callerKey, "token holder")
 	}
+
 	if s.deps.RefreshRevoker != nil && !strings.Contains(raw, ".") {
 		if err := s.deps.RefreshRevoker.RevokeRefresh(c.Request().Context(), raw); err != nil {
 			return err
@@ -163,6 +165,7 @@ func (s *Server) handleRevoke(c echo.Context) error {
 	if !s.revocationsEnabled() {
 		return errNoRevocationStore
 	}
+
 	claims, err := s.signedClaims(c, raw)
 	if err != nil {
 		s.log.Debug("revoke: not a token of this issuer", "err", err, "request_id", requestID(c))
@@ -194,6 +197,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 	if len(since) > 200 {
 		return badRequest("since is longer than 200 characters: pass the cursor of a feed")
 	}
+
 	feed := revocation.Feed{Issuer: s.deps.Config.Issuer, IssuedAt: s.deps.Now(), Since: since}
 	if since != "" {
 		changes, err := s.deps.Revocations.Changes(ctx, since, 10_000)
@@ -218,6 +222,7 @@ func (s *Server) handleFeed(c echo.Context) error {
 		feed = revocation.Feed{Issuer: s.deps.Config.Issuer, IssuedAt: s.deps.Now(), Full: true,
 			Cursor: snap.Cursor, Generation: snap.Generation, Entries: snap.Entries}
 	}
+
 	etag := feedETag(feed)
 	h := c.Response().Header()
 	h.Set("ETag", etag)

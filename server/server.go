@@ -43,7 +43,7 @@ type Deps struct {
 	Granter    Granter
 	AdminToken string
 	// KeyRevoker enters revoked keys in the revocation list; nil makes
-	// POST /v1/keys/{kid}/revoke answer 503.
+	// POST /v1/keys/{kid}/revoke return 503.
 	KeyRevoker KeyRevoker
 	Ready      []ReadyCheck
 	Logger     *slog.Logger
@@ -54,7 +54,7 @@ type Deps struct {
 	Scopes *scopes.Model
 	// Refresh issues and rotates refresh tokens; nil disables them.
 	Refresh *refresh.Service
-	// Revocations stores revocations; nil makes the revocation routes answer
+	// Revocations stores revocations; nil makes the revocation routes return
 	// 503. Mirror is the server's own view of it, which introspection checks.
 	Revocations revocation.Store
 	Mirror      *revocation.Mirror
@@ -166,7 +166,7 @@ func (s *Server) build() *echo.Echo {
 	}))
 
 	// Route middleware rather than a group's: an echo group with middleware
-	// answers every other method and path under its prefix with 404, not 405.
+	// routes every other method and path under its prefix to a 404, not a 405.
 	anyOrigin := cors("*")
 	preflight := func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
 	for path, h := range map[string]echo.HandlerFunc{

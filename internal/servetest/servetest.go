@@ -73,7 +73,7 @@ type Process struct {
 	done chan struct{}
 }
 
-// Start runs hubjwt serve and waits until /healthz answers. The process is
+// Start runs hubjwt serve and waits until /healthz responds. The process is
 // stopped by its PID when the test ends.
 func Start(t testing.TB, opts Options) *Process {
 	t.Helper()
@@ -117,7 +117,7 @@ func (p *Process) start() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	p.t.Fatalf("hubjwt serve did not answer /healthz within 30 s:\n%s", p.logs.String())
+	p.t.Fatalf("hubjwt serve did not respond to /healthz within 30 s:\n%s", p.logs.String())
 }
 
 // Stop sends SIGTERM to the process and waits for it to exit (SIGKILL after
@@ -145,7 +145,7 @@ func (p *Process) Restart() {
 
 // WaitForLog waits up to 5 s for the process output to contain every one of
 // parts and reports whether it did. Output reaches the buffer through a pipe,
-// a moment after the request that caused it has been answered.
+// a moment after the response to the request that caused it.
 func (p *Process) WaitForLog(parts ...string) bool {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
