@@ -148,25 +148,8 @@ func TestFeedAndRemoteMirror(t *testing.T) {
 		t.Fatal(err)
 	}
 	mirror := revocation.NewMirror(revocation.MirrorConfig{Source: source, MaxTTL: time.Hour})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go mirror.Run(ctx)
-	v, err := token.NewVerifier(token.VerifierConfig{Issuer: p.URL, Audience: "jupyterhub"}, keys,
-		token.WithRevocationList(mirror))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := mint(t, p, map[string]any{"subject": "alice"}).AccessToken
-	waitUntil(t, 5*time.Second, func() bool { _, err := v.Verify(ctx, tok); return err == nil })
-	start := time.Now()
-	if status, _, body := revokeJSON(t, p, `{"token":"`+tok+`"}`); status != http.StatusOK {
-		t.Fatalf("revoke: %d %s", status, body)
-	}
-	waitUntil(t, 5*time.Second, func() bool {
-		_, err := v.Verify(ctx, tok)
-		return errors.Is(err, token.ErrRevoked)
-	})
-	lag := time.Since(start)
+	ctx, v := mirroredVerifier(t, p, keys, mirror)
+	tok, lag := revokeAndWait(t, ctx, p, v)
 	t.Logf("HTTP feed mirror: revocation seen after %s (poll interval %s)", lag, poll)
 	if lag > poll+300*time.Millisecond {
 		t.Errorf("revocation reached the feed mirror after %s, want within one poll interval (%s)",
@@ -218,26 +201,8 @@ func TestRevocationOnRedis(t *testing.T) {
 	mirror := revocation.NewMirror(revocation.MirrorConfig{
 		Source:       revredisstore.NewSource(client, revredisstore.SourceOptions{Block: 200 * time.Millisecond}),
 		MaxStaleness: 2 * time.Second, MaxTTL: time.Hour, RetryInterval: 200 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go mirror.Run(ctx)
-	v, err := token.NewVerifier(token.VerifierConfig{Issuer: p.URL, Audience: "jupyterhub"}, keys,
-		token.WithRevocationList(mirror))
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	tok := mint(t, p, map[string]any{"subject": "alice"}).AccessToken
-	waitUntil(t, 5*time.Second, func() bool { _, err := v.Verify(ctx, tok); return err == nil })
-	start := time.Now()
-	if status, _, body := revokeJSON(t, p, `{"token":"`+tok+`"}`); status != http.StatusOK {
-		t.Fatalf("revoke on Redis: %d %s", status, body)
-	}
-	waitUntil(t, 5*time.Second, func() bool {
-		_, err := v.Verify(ctx, tok)
-		return errors.Is(err, token.ErrRevoked)
-	})
-	lag := time.Since(start)
+	ctx, v := mirroredVerifier(t, p, keys, mirror)
+	tok, lag := revokeAndWait(t, ctx, p, v)
 	t.Logf("Redis stream mirror: revocation seen after %s", lag)
 	if lag > time.Second {
 		t.Errorf("revocation reached the Redis mirror after %s, want within 1 s", lag)
@@ -294,4 +259,38 @@ func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// mirroredVerifier runs mirror until the test ends and returns a verifier for
+// p's tokens that checks it, with the context the test should use.
+func mirroredVerifier(t *testing.T, p *servetest.Process, keys token.KeySource,
+	mirror *revocation.Mirror) (context.Context, *token.Verifier) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go mirror.Run(ctx)
+	v, err := token.NewVerifier(token.VerifierConfig{Issuer: p.URL, Audience: "jupyterhub"}, keys,
+		token.WithRevocationList(mirror))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, v
+}
+
+// revokeAndWait mints a token, waits until v accepts it, revokes it through
+// the admin API and returns it with the time v took to reject it.
+func revokeAndWait(t *testing.T, ctx context.Context, p *servetest.Process,
+	v *token.Verifier) (string, time.Duration) {
+	t.Helper()
+	tok := mint(t, p, map[string]any{"subject": "alice"}).AccessToken
+	waitUntil(t, 5*time.Second, func() bool { _, err := v.Verify(ctx, tok); return err == nil })
+	start := time.Now()
+	if status, _, body := revokeJSON(t, p, `{"token":"`+tok+`"}`); status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", status, body)
+	}
+	waitUntil(t, 5*time.Second, func() bool {
+		_, err := v.Verify(ctx, tok)
+		return errors.Is(err, token.ErrRevoked)
+	})
+	return tok, time.Since(start)
 }
