@@ -178,8 +178,13 @@ func (s *Server) revokeIssued(c echo.Context, code string, rec codeRecord) {
 	}
 	if len(rec.SealedRefresh) > 0 && s.deps.Refresh != nil {
 		raw, err := openWithCode(code, rec.SealedRefresh)
+		var family string
 		if err == nil {
-			err = s.deps.Refresh.RevokeToken(ctx, raw)
+			family, err = refresh.FamilyID(raw)
+		}
+		if err == nil {
+			// By family: the token may have rotated since the code issued it.
+			err = s.deps.Refresh.RevokeFamily(ctx, family)
 		}
 		if err != nil {
 			s.log.Error("revoke the refresh token of a replayed code", "err", err,

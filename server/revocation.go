@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/token"
+	"github.com/hubjwt/hubjwt/token/refresh"
 )
 
 // revokeRequest is the body of POST /v1/revocations: exactly one of JTI,
@@ -145,6 +146,11 @@ func (s *Server) handleRevoke(c echo.Context) error {
 		return newError(http.StatusBadRequest, codeUnsupportedTokenType,
 			"token_type_hint %q is not supported: use access_token or refresh_token", hint)
 	}
+	// The admin may revoke any token. A client that identifies itself (a
+	// client_id, or HTTP Basic for a confidential client) may revoke only its
+	// own refresh tokens. A caller that does neither proves possession of the
+	// token by presenting it.
+	clientID := ""
 	if cred, ok := bearerToken(c.Request()); ok {
 		if !s.admin.matches(cred) {
 			return &oauthError{Status: http.StatusUnauthorized, Code: codeInvalidClient,
@@ -152,12 +158,24 @@ func (s *Server) handleRevoke(c echo.Context) error {
 				Challenge:   `Bearer realm="hubjwt", error="invalid_token"`}
 		}
 		c.Set(callerKey, "admin")
+	} else if c.Request().Header.Get(echo.HeaderAuthorization) != "" || form.Get("client_id") != "" {
+		client, err := s.clients.authenticate(c.Request(), form)
+		if err != nil {
+			return err
+		}
+		clientID = client.id
+		c.Set(callerKey, "client "+client.id)
 	} else {
 		c.Set(callerKey, "token holder")
 	}
 
-	if s.deps.RefreshRevoker != nil && !strings.Contains(raw, ".") {
-		if err := s.deps.RefreshRevoker.RevokeRefresh(c.Request().Context(), raw); err != nil {
+	if s.deps.Refresh != nil && !strings.Contains(raw, ".") {
+		err := s.deps.Refresh.RevokeRefreshFor(c.Request().Context(), raw, clientID)
+		if errors.Is(err, refresh.ErrClientMismatch) {
+			return newError(http.StatusBadRequest, codeUnauthorizedClient,
+				"client %s may revoke only refresh tokens issued to it", clientID)
+		}
+		if err != nil {
 			return err
 		}
 		return c.NoContent(http.StatusOK)

@@ -58,17 +58,9 @@ type Deps struct {
 	// 503. Mirror is the server's own view of it, which introspection checks.
 	Revocations revocation.Store
 	Mirror      *revocation.Mirror
-	// RefreshRevoker revokes an opaque refresh token at POST /oauth2/revoke.
-	RefreshRevoker RefreshRevoker
 	// AuthCodes stores the authorization codes and pending logins of the
 	// OpenID Connect flow; nil keeps them in memory, for one process only.
 	AuthCodes authcode.Store
-}
-
-// RefreshRevoker revokes a refresh token and its family. An unknown token is
-// not an error (RFC 7009 section 2.2).
-type RefreshRevoker interface {
-	RevokeRefresh(ctx context.Context, raw string) error
 }
 
 // Server is the configured echo application.

@@ -114,9 +114,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Hub:         exchange.hub,
 		Scopes:      exchange.scopes,
 		Refresh:     exchange.refresh,
-		// refresh.Service revokes a refresh token's family at POST /oauth2/revoke.
-		RefreshRevoker: exchange.refresh,
-		AuthCodes:      authCodes,
+		AuthCodes:   authCodes,
 	})
 	if err != nil {
 		return err

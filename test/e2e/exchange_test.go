@@ -275,6 +275,7 @@ func TestTokenEndpoint(t *testing.T) {
 	t.Run("refresh rotation", func(t *testing.T) { testRefreshRotation(t, hub, p) })
 	t.Run("reuse without grace", func(t *testing.T) { testReuseWithoutGrace(t, hub) })
 	t.Run("forged token revokes nothing", func(t *testing.T) { testForgedFamilyRevoke(t, hub, p) })
+	t.Run("revocation bound to the client", func(t *testing.T) { testRevokeBoundToClient(t, hub, p) })
 	// Last, because it revokes every token alice holds.
 	t.Run("subject revocation ends refresh", func(t *testing.T) { testSubjectEndsRefresh(t, hub, p) })
 	p.Stop()
@@ -545,4 +546,16 @@ func testSubjectEndsRefresh(t *testing.T, hub *jhtest.Hub, p *servetest.Process)
 		t.Errorf("refresh after the subject revocation: got %d %s %q, want 400 invalid_grant",
 			status, e.Error, e.Description)
 	}
+}
+
+// testRevokeBoundToClient checks RFC 7009 section 2.1: a client that
+// identifies itself may revoke only refresh tokens issued to it.
+func testRevokeBoundToClient(t *testing.T, hub *jhtest.Hub, p *servetest.Process) {
+	rt := mustToken(t, p, exchangeForm(hub.UserToken("alice"), "offline_access")).RefreshToken
+	form := url.Values{"token": {rt}, "client_id": {browserClientID}}.Encode()
+	status, _, body := call(t, "POST", p.URL+"/oauth2/revoke", formType, "", form)
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "unauthorized_client") {
+		t.Fatalf("revoke by another client: got %d %s, want 400 unauthorized_client", status, body)
+	}
+	mustToken(t, p, refreshForm(rt))
 }

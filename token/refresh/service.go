@@ -189,9 +189,30 @@ func FamilyID(raw string) (string, error) {
 // RevokeRefresh revokes the family of raw for RFC 7009 revocation, where an
 // unknown or malformed token is not an error (section 2.2).
 func (s *Service) RevokeRefresh(ctx context.Context, raw string) error {
-	err := s.RevokeToken(ctx, raw)
-	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotFound) {
+	return s.RevokeRefreshFor(ctx, raw, "")
+}
+
+// RevokeRefreshFor is RevokeRefresh for a client that identified itself: a
+// token issued to another client revokes nothing and returns
+// ErrClientMismatch (RFC 7009 section 2.1). An empty clientID skips that
+// check, for the admin and for callers that prove only possession.
+func (s *Service) RevokeRefreshFor(ctx context.Context, raw, clientID string) error {
+	familyID, hash, err := parseToken(raw)
+	if err != nil {
 		return nil
 	}
-	return err
+	f, err := s.store.Get(ctx, familyID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !sameHash(hash, f.Current) && !sameHash(hash, f.Previous) {
+		return nil
+	}
+	if clientID != "" && f.ClientID != clientID {
+		return fmt.Errorf("%w: the token was issued to another client", ErrClientMismatch)
+	}
+	return s.store.Revoke(ctx, familyID)
 }
