@@ -150,11 +150,34 @@ func describeJSONError(err error) string {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		return fmt.Sprintf("field %q must be %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		return fmt.Sprintf("field %q must be %s, got %s", typeErr.Field, jsonKind(typeErr.Type),
+			typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return fmt.Sprintf("syntax error at byte %d: %v", syntaxErr.Offset, syntaxErr)
 	case errors.Is(err, io.EOF):
 		return "the body is empty: send a JSON object"
 	}
 	return err.Error()
+}
+
+// jsonKind names a Go type in JSON terms for error messages.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list of " + strings.TrimPrefix(jsonKind(t.Elem()), "a ") + "s"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
 }

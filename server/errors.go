@@ -93,7 +93,8 @@ func errorFor(err error) *oauthError {
 			Description: oneLine(err), cause: err}
 	case errors.Is(err, jwks.ErrNotPrepublished):
 		return &oauthError{Status: http.StatusConflict, Code: codeInvalidRequest,
-			Description: oneLine(err) + " (?force=true)", cause: err}
+			Description: oneLine(err) + " (force=true in the query; --force on the " +
+				"hubjwt keys command)", cause: err}
 	case errors.Is(err, jwks.ErrInvalidState):
 		return &oauthError{Status: http.StatusConflict, Code: codeInvalidRequest,
 			Description: oneLine(err), cause: err}

@@ -55,6 +55,13 @@ func (s *Server) handleKeysRotate(c echo.Context) error {
 // handleKeysRetire retires the key named in the path.
 func (s *Server) handleKeysRetire(c echo.Context) error {
 	kid := c.Param("kid")
+	if c.QueryParam("force") != "true" && kid == s.deps.Keys.ActiveKeyID() {
+		// Retiring the active key activates the next one: a rotation.
+		err := jwks.CheckPrepublished(s.deps.Keys.Keys(), s.deps.Config.Keys.Prepublish, s.deps.Now())
+		if err != nil {
+			return err
+		}
+	}
 	active, err := s.deps.Keys.Retire(c.Request().Context(), kid, "admin API")
 	if err != nil {
 		return err

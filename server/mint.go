@@ -11,12 +11,12 @@ import (
 
 // mintRequest is the body of POST /v1/tokens.
 type mintRequest struct {
-	Subject   string   `json:"subject"`
-	Kind      string   `json:"kind"`
-	Scopes    []string `json:"scopes"`
-	Audience  []string `json:"audience"`
-	ExpiresIn *int64   `json:"expires_in"`
-	ClientID  string   `json:"client_id"`
+	Subject   string         `json:"subject"`
+	Kind      string         `json:"kind"`
+	Scopes    []string       `json:"scopes"`
+	Audience  token.Audience `json:"audience"` // a string or a list of strings
+	ExpiresIn *int64         `json:"expires_in"`
+	ClientID  string         `json:"client_id"`
 }
 
 // tokenResponse is the RFC 6749 section 5.1 (and RFC 8693 section 2.2.1)
@@ -28,6 +28,9 @@ type tokenResponse struct {
 	Scope           string `json:"scope"`
 	IssuedTokenType string `json:"issued_token_type,omitempty"`
 	RefreshToken    string `json:"refresh_token,omitempty"`
+	// DroppedScopes lists requested scopes the owner does not hold, which the
+	// token therefore lacks (POST /v1/tokens only; not an RFC 6749 member).
+	DroppedScopes []string `json:"dropped_scopes,omitempty"`
 }
 
 const tokenTypeAccessToken = "urn:ietf:params:oauth:token-type:access_token"
@@ -69,7 +72,7 @@ func (s *Server) handleMint(c echo.Context) error {
 		clientID = "hubjwt-admin"
 	}
 	tok, err := s.deps.Minter.Mint(token.Request{
-		Subject: req.Subject, Kind: kind, Scopes: grant.Scopes, Audience: req.Audience,
+		Subject: req.Subject, Kind: kind, Scopes: grant.Scopes, Audience: []string(req.Audience),
 		TTL: ttl, ClientID: clientID, Inherit: grant.Inherit,
 	})
 	if err != nil {
@@ -84,6 +87,7 @@ func (s *Server) handleMint(c echo.Context) error {
 		ExpiresIn:       int64(tok.Claims.ExpiresAt - tok.Claims.IssuedAt),
 		Scope:           tok.Claims.Scope,
 		IssuedTokenType: tokenTypeAccessToken,
+		DroppedScopes:   grant.Dropped,
 	})
 }
 

@@ -200,5 +200,12 @@ func (s *Server) revokeJTI(ctx context.Context, jti string, exp time.Time) error
 	if err != nil {
 		return err
 	}
-	return s.deps.Revocations.Add(ctx, entry)
+	if err := s.deps.Revocations.Add(ctx, entry); err != nil {
+		return err
+	}
+	if s.deps.Mirror != nil {
+		s.deps.Mirror.Add(entry) // introspection and userinfo reject it at once
+	}
+	s.metrics.revoked(entry.Kind)
+	return nil
 }

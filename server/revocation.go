@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/hubjwt/hubjwt/jwks"
 	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/token"
 	"github.com/hubjwt/hubjwt/token/refresh"
@@ -106,6 +107,9 @@ func (s *Server) entryFor(c echo.Context, req revokeRequest) (revocation.Entry, 
 		}
 		return policy.Subject(kind, req.Subject, before, now, reason)
 	case req.KID != "":
+		if err := s.checkKeyRevocable(req.KID); err != nil {
+			return revocation.Entry{}, err
+		}
 		return policy.Key(req.KID, time.Time{}, now, reason)
 	}
 	claims, err := s.signedClaims(c, req.Token)
@@ -273,3 +277,17 @@ func boolString(b bool) string {
 
 var errNoRevocationStore = newError(http.StatusServiceUnavailable, codeTemporarilyDown,
 	"no revocation store is configured")
+
+// checkKeyRevocable rejects a key revocation of the active or next key: the
+// key would go on signing tokens that are revoked when issued and valid again
+// once the entry expires. Revoking such a key goes through the keys route,
+// which withdraws it from the JWK Set as well.
+func (s *Server) checkKeyRevocable(kid string) error {
+	for _, k := range s.deps.Keys.Keys() {
+		if k.ID == kid && (k.State == jwks.StateActive || k.State == jwks.StateNext) {
+			return badRequest("key %s is %s: revoke it with POST /v1/keys/%s/revoke "+
+				"(hubjwt keys revoke), which also withdraws it from the JWK Set", kid, k.State, kid)
+		}
+	}
+	return nil
+}

@@ -65,8 +65,19 @@ func newKeysCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kid := args[0]
-			return keysAction(cmd, http.MethodPost, "/v1/keys/"+url.PathEscape(kid)+"/retire",
+			force, _ := cmd.Flags().GetBool("force")
+			route := "/v1/keys/" + url.PathEscape(kid) + "/retire"
+			if force {
+				route += "?force=true"
+			}
+			return keysAction(cmd, http.MethodPost, route,
 				func(ctx context.Context, l localKeys) error {
+					if !force && kid == l.keys.ActiveKeyID() {
+						err := jwks.CheckPrepublished(l.keys.Keys(), l.cfg.Keys.Prepublish, time.Now())
+						if err != nil {
+							return fmt.Errorf("%w (--force)", err)
+						}
+					}
 					_, err := l.keys.Retire(ctx, kid, "hubjwt keys retire")
 					return err
 				})
@@ -82,6 +93,8 @@ func newKeysCmd() *cobra.Command {
 				func(ctx context.Context, l localKeys) error { return l.revoke(ctx, kid) })
 		},
 	}
+	retire.Flags().Bool("force", false, "retire the active key even when the next key is "+
+		"published for less than keys.prepublish")
 	rotate.Flags().Bool("force", false, "rotate even when the next key is published for less "+
 		"than keys.prepublish, so verifiers with a cached JWK Set may reject new tokens")
 	for _, c := range []*cobra.Command{list, rotate, retire, revoke} {

@@ -46,10 +46,11 @@ func newMintCmd() *cobra.Command {
 				"token.max_ttl (%s)", *ttl, cfg.Token.MaxTTL)
 		}
 		var resp struct {
-			AccessToken string `json:"access_token"`
-			TokenType   string `json:"token_type"`
-			ExpiresIn   int64  `json:"expires_in"`
-			Scope       string `json:"scope"`
+			AccessToken string   `json:"access_token"`
+			TokenType   string   `json:"token_type"`
+			ExpiresIn   int64    `json:"expires_in"`
+			Scope       string   `json:"scope"`
+			Dropped     []string `json:"dropped_scopes,omitempty"`
 		}
 		keys, closeStore, err := openStore(cmd, cfg)
 		switch {
@@ -78,9 +79,10 @@ func newMintCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if len(grant.Dropped) > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "hubjwt: %s does not hold, so the token lacks: %s\n",
-					*subject, strings.Join(grant.Dropped, " "))
+			resp.Dropped = grant.Dropped
+			if len(grant.Scopes) == 0 {
+				return fmt.Errorf("%s %s holds none of the requested scopes: request scopes "+
+					"the owner holds, or inherit", *kind, *subject)
 			}
 			tok, err := newMinter(cfg, keys.keys).Mint(token.Request{
 				Subject: *subject, Kind: *kind, Scopes: grant.Scopes, Audience: *audience,
@@ -91,6 +93,10 @@ func newMintCmd() *cobra.Command {
 			}
 			resp.AccessToken, resp.TokenType, resp.Scope = tok.Raw, "Bearer", tok.Claims.Scope
 			resp.ExpiresIn = int64(tok.Claims.ExpiresAt - tok.Claims.IssuedAt)
+		}
+		if len(resp.Dropped) > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "hubjwt: %s does not hold, so the token lacks: %s\n",
+				*subject, strings.Join(resp.Dropped, " "))
 		}
 		if *asJSON {
 			return json.NewEncoder(cmd.OutOrStdout()).Encode(resp)

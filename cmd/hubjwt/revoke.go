@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hubjwt/hubjwt/jwks"
 	"github.com/hubjwt/hubjwt/revocation"
 	"github.com/hubjwt/hubjwt/token"
 )
@@ -95,6 +96,12 @@ func newRevokeCmd() *cobra.Command {
 			case *subject != "":
 				entry, err = policy.Subject(*kind, *subject, beforeTime, now, *reason)
 			default:
+				for _, k := range local.keys.Keys() {
+					if k.ID == *kid && (k.State == jwks.StateActive || k.State == jwks.StateNext) {
+						return fmt.Errorf("key %s is %s: use hubjwt keys revoke %s, which also "+
+							"withdraws it from the JWK Set", *kid, k.State, *kid)
+					}
+				}
 				entry, err = policy.Key(*kid, time.Time{}, now, *reason)
 			}
 			if err != nil {

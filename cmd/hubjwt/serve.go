@@ -22,6 +22,7 @@ import (
 
 	"github.com/hubjwt/hubjwt/config"
 	"github.com/hubjwt/hubjwt/internal/boltdb"
+	"github.com/hubjwt/hubjwt/internal/hubapi"
 	"github.com/hubjwt/hubjwt/jwks"
 	"github.com/hubjwt/hubjwt/server"
 	"github.com/hubjwt/hubjwt/token"
@@ -63,6 +64,9 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting", "version", version, "listen", cfg.Listen, "issuer", cfg.Issuer,
 		"data_dir", cfg.DataDir, "store", storeName(cfg))
+	if err := checkBeforeState(ctx, cfg, log); err != nil {
+		return err
+	}
 	db, err := boltdb.Open(cfg.DataDir, time.Second)
 	if err != nil {
 		return err
@@ -215,4 +219,51 @@ func run(ctx context.Context, cfg config.Config, h http.Handler, log *slog.Logge
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// checkBeforeState checks what can fail without touching data_dir, so a bad
+// setting never leaves a half-created store behind, and warns about settings
+// that work but are probably not meant.
+func checkBeforeState(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if _, err := newSealer(cfg); err != nil {
+		return err
+	}
+	if _, err := newGranter(cfg, grantOptions{}); err != nil {
+		return err
+	}
+	if cfg.Keys.EncryptionKey == "" {
+		log.Warn("private signing keys are stored unencrypted in data_dir: set " +
+			"keys.encryption_key to encrypt them at rest")
+	}
+	if defaults := config.Default(); cfg.Issuer == defaults.Issuer && cfg.Listen != defaults.Listen {
+		log.Warn("listen changed but issuer is still the default: tokens and metadata name "+
+			"http://127.0.0.1:8090; set issuer to the URL verifiers reach this server at",
+			"listen", cfg.Listen, "issuer", cfg.Issuer)
+	}
+	if cfg.JupyterHub.APIURL != "" && cfg.JupyterHub.APIToken != "" {
+		checkHubToken(ctx, cfg, log)
+	}
+	return nil
+}
+
+// checkHubToken logs an error when the hub rejects jupyterhub.api_token. The
+// hub may simply be down at start, so nothing fails here.
+func checkHubToken(ctx context.Context, cfg config.Config, log *slog.Logger) {
+	client, err := hubapi.New(cfg.JupyterHub.APIURL, cfg.JupyterHub.APIToken,
+		&http.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		return
+	}
+	id, err := client.WhoAmI(ctx, cfg.JupyterHub.APIToken)
+	switch {
+	case errors.Is(err, hubapi.ErrInvalidToken):
+		log.Error("the hub rejects jupyterhub.api_token: exchange, refresh and inherit "+
+			"resolution will fail until it is the hubjwt service's token", "api_url",
+			cfg.JupyterHub.APIURL)
+	case err != nil:
+		log.Warn("the hub could not be reached at start", "err", err, "api_url",
+			cfg.JupyterHub.APIURL)
+	default:
+		log.Info("hub reached", "api_url", cfg.JupyterHub.APIURL, "kind", id.Kind, "name", id.Name)
+	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -96,6 +97,17 @@ func TestRotateWaitsForPrepublication(t *testing.T) {
 		t.Errorf("rotate right after start: got %d %s, want 409 naming keys.prepublish", status, body)
 	}
 	env := []string{"HUBJWT_DATA_DIR=" + p.DataDir, "HUBJWT_LISTEN=" + p.Addr}
+	keys := keyStates(t, p)
+	if _, stderr, code := runCLI(t, env, "", "keys", "retire", keys["active"]); code != 1 ||
+		!strings.Contains(stderr, "force") {
+		t.Errorf("hubjwt keys retire of the active key: exit %d, stderr %q; want exit 1 naming --force",
+			code, stderr)
+	}
+	status, _, body = call(t, "POST", p.URL+"/v1/revocations", "application/json", admin,
+		`{"kid":"`+keys["active"]+`"}`)
+	if status != 400 || !strings.Contains(string(body), "keys revoke") {
+		t.Errorf("key revocation of the active key: got %d %s, want 400 naming keys revoke", status, body)
+	}
 	if _, stderr, code := runCLI(t, env, "", "keys", "rotate"); code != 1 || !strings.Contains(stderr, "force") {
 		t.Errorf("hubjwt keys rotate: exit %d, stderr %q; want exit 1 naming --force", code, stderr)
 	}
@@ -103,4 +115,27 @@ func TestRotateWaitsForPrepublication(t *testing.T) {
 		!strings.Contains(out, `"state": "retired"`) {
 		t.Errorf("hubjwt keys rotate --force: exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
+}
+
+// keyStates returns the kid of each key state from GET /v1/keys.
+func keyStates(t *testing.T, p *servetest.Process) map[string]string {
+	t.Helper()
+	status, _, body := call(t, "GET", p.URL+"/v1/keys", "", "Bearer "+p.AdminToken(), "")
+	if status != 200 {
+		t.Fatalf("GET /v1/keys: %d %s", status, body)
+	}
+	var list struct {
+		Keys []struct {
+			ID    string `json:"kid"`
+			State string `json:"state"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, k := range list.Keys {
+		out[k.State] = k.ID
+	}
+	return out
 }

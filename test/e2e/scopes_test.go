@@ -79,6 +79,12 @@ func TestMintDropsScopesOwnerLacks(t *testing.T) {
 	if resp.Scope != want {
 		t.Errorf("scope:\n got %q\nwant %q", resp.Scope, want)
 	}
+	status, _, raw := call(t, "POST", p.URL+"/v1/tokens", "application/json", "Bearer "+p.AdminToken(),
+		`{"subject":"alice","audience":"jupyterhub","scopes":["read:users!user=bob","shutdown"]}`)
+	if status != http.StatusOK || !strings.Contains(string(raw), `"dropped_scopes":["shutdown"]`) {
+		t.Errorf("audience as a string, one scope dropped: got %d %s, want 200 listing dropped_scopes",
+			status, raw)
+	}
 	if !p.WaitForLog("scopes dropped", "sub=alice", "shutdown", "read:users!user=dave") {
 		t.Errorf("no info line naming alice and the dropped scopes:\n%s", p.Logs())
 	}
