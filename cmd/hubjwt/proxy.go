@@ -44,6 +44,10 @@ func newProxyCmd() *cobra.Command {
 			"JUPYTERHUB_OAUTH_ACCESS_SCOPES. The issuer defaults to HUBJWT_ISSUER.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("config") {
+				return errors.New("hubjwt proxy reads no config file: set it with its flags " +
+					"or the JUPYTERHUB_* environment a spawner provides (see hubjwt proxy --help)")
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runProxy(ctx, o, os.Getenv, newProxyLogger(o.jsonLogs))
