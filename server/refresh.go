@@ -116,9 +116,9 @@ func (s *Server) refreshError(c echo.Context, client oauthClient, raw string, er
 }
 
 // checkFamilyRevoked ends a refresh token family whose owner was revoked after
-// the family began: a subject cut-off or a global cut-off covers every token
-// issued before it, and the family's first token was one of them, so the
-// family may mint no more access tokens. A stale revocation list gets 503.
+// the family began. A subject or global cut-off covers every token issued
+// before it, the family's first token among them, so the family may mint no
+// more access tokens. A stale revocation list gets 503.
 func (s *Server) checkFamilyRevoked(c echo.Context, f refresh.Family) error {
 	if s.deps.Mirror == nil {
 		return nil

@@ -24,7 +24,7 @@ type Signer interface {
 type MinterConfig struct {
 	Issuer          string        // iss of every token; the issuer URL of the metadata
 	DefaultTTL      time.Duration // lifetime when a request gives none
-	MaxTTL          time.Duration // longest lifetime a request may ask for
+	MaxTTL          time.Duration // maximum lifetime a request may set
 	DefaultAudience []string      // aud when a request gives none
 }
 

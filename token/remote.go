@@ -179,7 +179,7 @@ func (r *RemoteKeys) noteUnknown(kid string) {
 	}
 }
 
-// loop refreshes the set when its max-age ends or an unknown kid asks for it.
+// loop refreshes the set when its max-age ends or an unknown kid requests a refetch.
 func (r *RemoteKeys) loop(ctx context.Context) {
 	defer close(r.done)
 	wait := r.current.Load().maxAge
@@ -255,7 +255,7 @@ func (r *RemoteKeys) refresh(ctx context.Context) error {
 	return nil
 }
 
-// install makes idx current and forgets the unknown kids when the keys changed.
+// install makes idx current and clears the unknown kids when the keys changed.
 func (r *RemoteKeys) install(idx, prev *remoteIndex) {
 	r.current.Store(idx)
 	if prev != nil && sameKids(prev.keys, idx.keys) {

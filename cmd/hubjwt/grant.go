@@ -42,7 +42,7 @@ type grantOptions struct {
 
 // newGranter builds the Granter for the configured inherit.source: static
 // resolves owners from roles.file alone; hub-token and hub-roles ask the hub
-// at jupyterhub.api_url and cache the answers for inherit.cache_ttl.
+// at jupyterhub.api_url and cache the results for inherit.cache_ttl.
 func newGranter(cfg config.Config, opts grantOptions) (*token.Granter, error) {
 	model, err := scopeModel(cfg)
 	if err != nil {

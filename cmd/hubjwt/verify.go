@@ -173,7 +173,7 @@ func readToken(arg string, stdin io.Reader) (string, error) {
 		return "", errors.New("standard input is empty: pipe the token in, or pass it as TOKEN")
 	}
 	if strings.ContainsAny(tok, " \t\r\n") {
-		return "", errors.New("standard input holds more than one word: pipe in one token")
+		return "", errors.New("standard input contains more than one word: pipe in one token")
 	}
 	return tok, nil
 }

@@ -12,7 +12,7 @@ import (
 // Options.Realm is empty.
 const DefaultRealm = "hubjwt"
 
-// QueryTokenPolicy says when the `token` query parameter is accepted.
+// QueryTokenPolicy selects when the `token` query parameter is accepted.
 type QueryTokenPolicy int
 
 // Query token policies. OAuth 2.1 drops tokens in the URL because URLs end up in
@@ -47,7 +47,7 @@ type Options struct {
 	// TokenScheme also accepts `Authorization: token X`, the form JupyterHub
 	// clients send.
 	TokenScheme bool
-	// QueryToken says when `?token=X` is accepted. An accepted query token is
+	// QueryToken selects when `?token=X` is accepted. An accepted query token is
 	// removed from the request URL before the next handler sees it.
 	QueryToken QueryTokenPolicy
 	// Authorizer decides whether a valid token may make the request; nil
@@ -57,7 +57,7 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// isWebSocket reports whether r asks to upgrade to the WebSocket protocol.
+// isWebSocket reports whether r is a WebSocket upgrade request (RFC 6455 section 4.1).
 func isWebSocket(r *http.Request) bool {
 	return headerHasToken(r.Header, "Upgrade", "websocket") &&
 		headerHasToken(r.Header, "Connection", "upgrade") &&
