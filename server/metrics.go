@@ -173,14 +173,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
-		status := c.Response().Status
-		if err != nil {
-			status = errorFor(err).Status
-		}
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		route, status := routeAndStatus(c, err)
 		m.duration.WithLabelValues(route, methodLabel(c.Request().Method), strconv.Itoa(status)).
 			Observe(time.Since(start).Seconds())
 		return err
