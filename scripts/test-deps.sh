@@ -3,7 +3,7 @@
 # PyJWT from Debian's packages, systemd-analyze (package systemd) for the unit
 # check, the jose npm package for the interop test, and the openid-client npm
 # package for the OpenID Connect test.
-# Each step says what it does and is skipped when the tool is already present.
+# Each step prints what it does and is skipped when the tool is already present.
 set -euo pipefail
 
 need=()

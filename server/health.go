@@ -16,7 +16,7 @@ func (s *Server) handleHealth(c echo.Context) error {
 // readyTimeout bounds each readiness check.
 const readyTimeout = 2 * time.Second
 
-// handleReady is the readiness probe: keys are loaded and every store answers.
+// handleReady is the readiness probe: keys are loaded and every store responds.
 func (s *Server) handleReady(c echo.Context) error {
 	checks := map[string]string{}
 	ready := s.deps.Keys.Document() != nil

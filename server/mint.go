@@ -64,7 +64,7 @@ func (s *Server) handleMint(c echo.Context) error {
 	}
 	if len(req.Scopes) > 0 && len(grant.Scopes) == 0 {
 		return newError(http.StatusBadRequest, codeInvalidScope,
-			"%s %s holds none of the requested scopes: request scopes the owner holds, "+
+			"%s %s has none of the requested scopes: request scopes the owner has, "+
 				"or inherit", kind, req.Subject)
 	}
 	clientID := req.ClientID

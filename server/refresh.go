@@ -136,7 +136,7 @@ func (s *Server) checkFamilyRevoked(c echo.Context, f refresh.Family) error {
 		s.log.Error("revoking a refresh token family of a revoked owner failed", "err", rerr,
 			"family", f.ID, "sub", f.Subject, "kind", f.Kind, "request_id", requestID(c))
 	}
-	s.log.Info("refresh refused: the owner's tokens are revoked", "family", f.ID,
+	s.log.Info("refresh rejected: the owner's tokens are revoked", "family", f.ID,
 		"sub", f.Subject, "kind", f.Kind, "request_id", requestID(c))
 	return newError(http.StatusBadRequest, codeInvalidGrant,
 		"the refresh token is revoked: sign in again")

@@ -19,10 +19,10 @@ type Grant struct {
 }
 
 // Granter decides the scopes of a new token the way JupyterHub decides the
-// scopes of a new API token: `inherit` becomes the owner's current scopes;
-// otherwise the requested scopes are expanded and intersected with the
-// owner's, so a token never holds a scope its owner lacks. It is safe for
-// concurrent use when its Resolver is.
+// scopes of a new API token. `inherit` becomes the owner's current scopes.
+// Other requested scopes are expanded and intersected with the owner's, so a
+// token never carries a scope its owner lacks. It is safe for concurrent use
+// when its Resolver is.
 type Granter struct {
 	Model    *scopes.Model
 	Resolver scopes.Resolver

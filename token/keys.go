@@ -27,7 +27,7 @@ type KeySource interface {
 }
 
 // allowedAlgorithms are the only algorithms a Verifier accepts, whatever a
-// key or header says.
+// key or header names.
 var allowedAlgorithms = map[string]bool{"ES256": true, "EdDSA": true, "RS256": true, "PS256": true}
 
 // indexKeys converts a JWK Set into verification keys by kid. Keys without a

@@ -50,7 +50,7 @@ type RemoteOptions struct {
 //
 // No call of Key waits on the network. An unknown kid is rejected at once
 // with ErrUnknownKey and schedules at most one background refetch per
-// UnknownKeyRefresh, shared by every caller; the kid is then remembered as
+// UnknownKeyRefresh, shared by every caller. The kid is then remembered as
 // unknown until the set changes, so a flood of random kids costs a map lookup.
 // A key that left the issuer's set stops verifying after the next refresh.
 // When the server cannot be reached, the last good set stays in use (each
@@ -126,7 +126,7 @@ func (r *RemoteKeys) Close() {
 }
 
 // Fetches returns how many HTTP requests for the set were sent, including
-// revalidations answered 304.
+// revalidations that returned 304.
 func (r *RemoteKeys) Fetches() int64 { return r.fetches.Load() }
 
 // Key returns the key with kid from the set held now.

@@ -40,9 +40,10 @@ type grantOptions struct {
 	onShrink func(ctx context.Context, owner scopes.Owner, lost []string) // may be nil
 }
 
-// newGranter builds the Granter for the configured inherit.source: static
-// resolves owners from roles.file alone; hub-token and hub-roles ask the hub
-// at jupyterhub.api_url and cache the results for inherit.cache_ttl.
+// newGranter builds the Granter for the configured inherit.source. The static
+// source resolves owners from roles.file alone. The hub-token and hub-roles
+// sources ask the hub at jupyterhub.api_url and cache the results for
+// inherit.cache_ttl.
 func newGranter(cfg config.Config, opts grantOptions) (*token.Granter, error) {
 	model, err := scopeModel(cfg)
 	if err != nil {
@@ -74,7 +75,7 @@ func newGranter(cfg config.Config, opts grantOptions) (*token.Granter, error) {
 	ttl := cfg.Inherit.CacheTTL
 	if ttl == 0 {
 		// inherit.cache_ttl 0 disables the cache. inherit.Options reads a zero
-		// TTL as its default, so ask for one that expires at once; concurrent
+		// TTL as its default, so ask for one that expires at once. Concurrent
 		// calls still share one hub request, and lost scopes are still noticed.
 		ttl = time.Nanosecond
 	}

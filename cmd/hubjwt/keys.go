@@ -131,7 +131,7 @@ func (l localKeys) revoke(ctx context.Context, kid string) error {
 	return err
 }
 
-// keysList is the admin API's and the local store's answer alike.
+// keysList is the key listing, from the admin API or the local store alike.
 type keysList struct {
 	Active string      `json:"active_kid"`
 	Keys   []jwks.Info `json:"keys"`

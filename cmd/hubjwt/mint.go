@@ -81,7 +81,7 @@ func newMintCmd() *cobra.Command {
 			}
 			resp.Dropped = grant.Dropped
 			if len(grant.Scopes) == 0 {
-				return fmt.Errorf("%s %s holds none of the requested scopes: request scopes "+
+				return fmt.Errorf("%s %s has none of the requested scopes: request scopes "+
 					"the owner holds, or inherit", *kind, *subject)
 			}
 			tok, err := newMinter(cfg, keys.keys).Mint(token.Request{

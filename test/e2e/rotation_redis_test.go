@@ -93,7 +93,7 @@ func TestReplicasStartTogetherOnEmptyRedis(t *testing.T) {
 			env := redisEnv(rdb.URL())
 			var wg sync.WaitGroup
 			procs := make([]*servetest.Process, 2)
-			// servetest.Start blocks until /healthz answers, so the two starts
+			// servetest.Start blocks until /healthz responds, so the two starts
 			// overlap when each runs in its own goroutine.
 			for i := range procs {
 				wg.Add(1)

@@ -48,7 +48,7 @@ type Options struct {
 	// clients send.
 	TokenScheme bool
 	// QueryToken selects when `?token=X` is accepted. An accepted query token is
-	// removed from the request URL before the next handler sees it.
+	// removed from the request URL before the next handler runs.
 	QueryToken QueryTokenPolicy
 	// Authorizer decides whether a valid token may make the request; nil
 	// accepts every valid token.

@@ -20,7 +20,7 @@ func ServerFromPath(r *http.Request) (scopes.Resource, error) {
 	return scopes.ServerResource(r.PathValue("user"), r.PathValue("server"), nil), nil
 }
 
-// Case is one request of the middleware table and the answer it must get.
+// Case is one request of the middleware table and the response it must get.
 type Case struct {
 	Name   string
 	Path   string
@@ -41,7 +41,7 @@ func bearer(raw string) http.Header {
 
 // Cases returns the table. Middleware under test must accept the `token`
 // Authorization scheme, take the resource from ServerFromPath, require
-// RequiredScope, use the fixture's verifier and realm, and answer 200 with
+// RequiredScope, use the fixture's verifier and realm, and respond 200 with
 // the subject from token.ClaimsFromContext as the body.
 func Cases(t testing.TB, f *Fixture) []Case {
 	t.Helper()
