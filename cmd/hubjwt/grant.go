@@ -74,10 +74,9 @@ func newGranter(cfg config.Config, opts grantOptions) (*token.Granter, error) {
 	}
 	ttl := cfg.Inherit.CacheTTL
 	if ttl == 0 {
-		// inherit.cache_ttl 0 disables the cache. inherit.Options reads a zero
-		// TTL as its default, so ask for one that expires at once. Concurrent
-		// calls still share one hub request, and lost scopes are still noticed.
-		ttl = time.Nanosecond
+		// inherit.cache_ttl 0 disables the cache, which inherit.Options spells
+		// as a negative TTL (its zero means the default).
+		ttl = -1
 	}
 	cached := inherit.NewCached(source, inherit.Options{TTL: ttl, Redis: opts.redis,
 		OnShrink: opts.onShrink})

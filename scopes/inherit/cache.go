@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	// DefaultTTL is how long an result is used when Options.TTL is zero.
+	// DefaultTTL is how long a result is used when Options.TTL is zero.
 	DefaultTTL = time.Minute
 	// DefaultFetchTimeout bounds one call of the source when
 	// Options.FetchTimeout is zero.
@@ -30,8 +30,9 @@ const (
 
 // Options configures NewCached.
 type Options struct {
-	// TTL is how long an result is served without calling the source again.
-	// Zero means DefaultTTL.
+	// TTL is how long a result is served without calling the source again.
+	// Zero means DefaultTTL, and a negative TTL disables caching: every call
+	// asks the source, while concurrent calls still share one request.
 	TTL time.Duration
 	// Redis, when set, shares results between replicas under the keys
 	// hubjwt:inherit:<kind>:<name>. Nil keeps results in memory only.
@@ -66,7 +67,7 @@ var _ scopes.Resolver = (*Cached)(nil)
 
 // NewCached returns a cache in front of source.
 func NewCached(source scopes.Resolver, opts Options) *Cached {
-	if opts.TTL <= 0 {
+	if opts.TTL == 0 {
 		opts.TTL = DefaultTTL
 	}
 	if opts.FetchTimeout <= 0 {

@@ -50,3 +50,29 @@ func TestCacheSourceError(t *testing.T) {
 		t.Errorf("got error %v, want scopes.ErrOwner", err)
 	}
 }
+
+// countingResolver counts the calls that reach it.
+type countingResolver struct {
+	scopes.Resolver
+	calls int
+}
+
+func (r *countingResolver) Resolve(ctx context.Context, o scopes.Owner) ([]string, error) {
+	r.calls++
+	return r.Resolver.Resolve(ctx, o)
+}
+
+func TestCacheNegativeTTLDisablesCache(t *testing.T) {
+	model := newModel(t)
+	source := &countingResolver{Resolver: scopes.NewStaticResolver(model,
+		writeRolesFile(t, hubConfig(), model))}
+	cached := inherit.NewCached(source, inherit.Options{TTL: -1, Now: newClock().Now})
+	for i := 0; i < 3; i++ {
+		if _, err := cached.Resolve(context.Background(), scopes.User("bob")); err != nil {
+			t.Fatalf("Resolve: %v", err)
+		}
+	}
+	if source.calls != 3 {
+		t.Errorf("source calls: got %d, want 3 (one per Resolve)", source.calls)
+	}
+}
